@@ -1,0 +1,35 @@
+/**
+ * How client commands find their daemon: `--api` or `CPNET_API`, else the
+ * `api` file the daemon writes in its repo; the token comes from the repo.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { repoLayout } from '../repo/layout.ts'
+import { RpcClient } from '../rpc/client.ts'
+import { readTokenFile } from '../repo/token.ts'
+
+export class NoDaemonError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'NoDaemonError'
+  }
+}
+
+export interface ClientOptions {
+  repo: string
+  api?: string
+  env?: NodeJS.ProcessEnv
+}
+
+export function clientFor (options: ClientOptions): RpcClient {
+  const layout = repoLayout(options.repo)
+  const env = options.env ?? process.env
+  let url = options.api ?? env.CPNET_API
+  if (url == null || url === '') {
+    if (!existsSync(layout.api)) {
+      throw new NoDaemonError(`no daemon is running for repo ${layout.root} (start one with: cpnet daemon --repo ${layout.root})`)
+    }
+    url = readFileSync(layout.api, 'utf8').trim()
+  }
+  const token = env.CPNET_TOKEN ?? (existsSync(layout.token) ? readTokenFile(layout.token) : undefined)
+  return new RpcClient({ url, token })
+}

@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander'
+import { VERSION } from '../package.ts'
+import { registerInit } from './commands/init.ts'
+import { registerDaemon } from './commands/daemon.ts'
+import { registerStatus } from './commands/status.ts'
+import { registerPeers } from './commands/peers.ts'
+import { registerConnect } from './commands/connect.ts'
+
+/** Options every command accepts (before or after the command name). */
+export interface GlobalOptions {
+  repo?: string
+  api?: string
+  json?: boolean
+}
+
+export function buildProgram (): Command {
+  const program = new Command('cpnet')
+    .description('Peer-to-peer node for the Computing Power Internet')
+    .version(VERSION)
+    .option('--repo <dir>', 'repo directory (default: $CPNET_REPO or ~/.cpnet)')
+    .option('--api <url>', 'daemon RPC URL (default: $CPNET_API or the repo\'s api file)')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => { write(str.startsWith('error:') ? `cpnet: ${str.slice(7)}` : str) } })
+  registerInit(program)
+  registerDaemon(program)
+  registerStatus(program)
+  registerPeers(program)
+  registerConnect(program)
+  return program
+}
+
+/** Commands throw; here every error becomes one line on stderr and exit code 1. */
+export async function main (argv: string[]): Promise<void> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(argv)
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 1
+      return
+    }
+    process.stderr.write(`cpnet: ${(err as Error).message}\n`)
+    process.exitCode = 1
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The shape of config.json. Every field has a default in config/defaults.json;
+ * this schema is the single description used to validate the merged config,
+ * to map `CPNET_*` environment variables onto fields, and to document them.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { LOG_LEVELS } from '../log/logger.ts'
+
+const strict = { additionalProperties: false } as const
+const Port = Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 lets the OS choose' })
+const Multiaddrs = Type.Array(Type.String({ minLength: 1 }), { maxItems: 64 })
+
+export const RpcConfigSchema = Type.Object({
+  host: Type.String({ minLength: 1, description: 'Address the JSON-RPC server binds to' }),
+  port: Port,
+  allowRemote: Type.Boolean({ description: 'Allow binding to a non-loopback address (the token is then the only guard)' }),
+  allowedHosts: Type.Array(Type.String({ minLength: 1 }), { maxItems: 64, description: 'Host header values accepted besides loopback names and addresses' }),
+  cors: Type.Array(Type.String({ minLength: 1 }), { maxItems: 64, description: 'Origins allowed to call the API from a browser; empty means none' }),
+  maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
+  maxBatch: Type.Integer({ minimum: 1, maximum: 10000 }),
+  maxWsConnections: Type.Integer({ minimum: 1, maximum: 10000 }),
+  maxSubscriptionsPerConnection: Type.Integer({ minimum: 1, maximum: 10000 })
+}, strict)
+
+export const DhtConfigSchema = Type.Object({
+  mode: Type.Union([Type.Literal('server'), Type.Literal('client')], { description: 'server answers DHT queries for others; client only asks' }),
+  addresses: Type.Union([Type.Literal('public'), Type.Literal('all')], { description: 'public drops private and loopback addresses from DHT peer info; all keeps them (local networks)' }),
+  protocol: Type.String({ pattern: '^/', description: 'Kademlia protocol id; nodes with different ids form different DHTs' })
+}, strict)
+
+export const NetworkConfigSchema = Type.Object({
+  maxConnections: Type.Integer({ minimum: 1, maximum: 100000 }),
+  inboundConnectionThreshold: Type.Integer({ minimum: 1, maximum: 100000, description: 'Inbound connections accepted per second from one host' }),
+  bootstrapIntervalSec: Type.Number({ exclusiveMinimum: 0, maximum: 86400, description: 'How often bootstrap peers are re-dialled while too few peers are connected' }),
+  minPeers: Type.Integer({ minimum: 0, maximum: 1000, description: 'Below this many connections the bootstrap list is dialled again' }),
+  gossipLoopbackWhitelist: Type.Boolean({ description: 'Exempt 127.0.0.0/8 from gossipsub IP-colocation scoring (local testnets only)' })
+}, strict)
+
+export const LogConfigSchema = Type.Object({
+  level: Type.Union(LOG_LEVELS.map(l => Type.Literal(l))),
+  format: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')])
+}, strict)
+
+export const MetricsConfigSchema = Type.Object({
+  enabled: Type.Boolean({ description: 'Serve Prometheus text at GET /metrics on the RPC port' })
+}, strict)
+
+export const ConfigSchema = Type.Object({
+  listen: Multiaddrs,
+  announce: Multiaddrs,
+  bootstrap: Multiaddrs,
+  rpc: RpcConfigSchema,
+  dht: DhtConfigSchema,
+  network: NetworkConfigSchema,
+  log: LogConfigSchema,
+  metrics: MetricsConfigSchema
+}, strict)
+
+export type Config = Static<typeof ConfigSchema>

@@ -1,0 +1,89 @@
+/**
+ * Builds the libp2p node from the validated config. Every choice that the
+ * pitfalls in docs/ARCHITECTURE.md describe is made here and nowhere else.
+ */
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { memory } from '@libp2p/memory'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT, type Validators, type Selectors } from '@libp2p/kad-dht'
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import type { PrivateKey } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
+import type { Registry } from 'prom-client'
+import type { Config } from '../config/schema.ts'
+
+// a type alias, not an interface: libp2p's ServiceMap needs an index signature
+export type CpnetServices = {
+  identify: Identify
+  ping: Ping
+  dht: KadDHT
+  pubsub: GossipSub
+}
+
+export type CpnetLibp2p = Libp2p<CpnetServices>
+
+/** tcp for daemons; memory for in-process networks in tests and benchmarks. */
+export type TransportKind = 'tcp' | 'memory'
+
+export interface BuildLibp2pInit {
+  config: Config
+  privateKey: PrivateKey
+  datastore: Datastore
+  transport?: TransportKind
+  /** Prometheus registry for libp2p's metrics; omitted means no libp2p metrics. */
+  metricsRegistry?: Registry
+  /** DHT record validators and selectors by key namespace (`/cpnet/...` → `cpnet`). */
+  dhtValidators?: Validators
+  dhtSelectors?: Selectors
+}
+
+/**
+ * The connection monitor pings every connection; with kad-dht also pinging,
+ * the default stream limits of 2 are exceeded and healthy connections get closed.
+ */
+const PING_STREAM_LIMIT = 8
+const LOOPBACK_V4 = '127.0.0.1'
+
+export async function buildLibp2p (init: BuildLibp2pInit): Promise<CpnetLibp2p> {
+  const { config } = init
+  const transport = init.transport ?? 'tcp'
+  return createLibp2p<CpnetServices>({
+    privateKey: init.privateKey,
+    datastore: init.datastore,
+    start: false,
+    addresses: { listen: config.listen, announce: config.announce },
+    transports: transport === 'memory' ? [memory()] : [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: {
+      maxConnections: config.network.maxConnections,
+      inboundConnectionThreshold: config.network.inboundConnectionThreshold
+    },
+    metrics: init.metricsRegistry != null
+      ? prometheusMetrics({ registry: init.metricsRegistry, preserveExistingMetrics: true, collectDefaultMetrics: false })
+      : undefined,
+    services: {
+      identify: identify(),
+      ping: ping({ maxInboundStreams: PING_STREAM_LIMIT, maxOutboundStreams: PING_STREAM_LIMIT }),
+      dht: kadDHT({
+        protocol: config.dht.protocol,
+        clientMode: config.dht.mode === 'client',
+        peerInfoMapper: config.dht.addresses === 'all' ? passthroughMapper : removePrivateAddressesMapper,
+        validators: init.dhtValidators ?? {},
+        selectors: init.dhtSelectors ?? {}
+      }),
+      pubsub: gossipsub({
+        globalSignaturePolicy: 'StrictSign',
+        allowPublishToZeroTopicPeers: true,
+        scoreParams: config.network.gossipLoopbackWhitelist
+          ? { IPColocationFactorWhitelist: new Set([LOOPBACK_V4]) }
+          : {}
+      })
+    }
+  })
+}

@@ -1,0 +1,31 @@
+/**
+ * cpnet's own Prometheus metrics. Each node has its own registry (libp2p's
+ * metrics join it), so several nodes in one process never collide.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+export interface NodeMetricsInit {
+  /** Node.js process metrics (heap, event loop); once per process, in the daemon. */
+  processMetrics: boolean
+  connectedPeers: () => number
+  uptimeSeconds: () => number
+}
+
+export class NodeMetrics {
+  readonly registry = new Registry()
+  private readonly rpcCalls: Counter<'method' | 'outcome'>
+  private readonly rpcSeconds: Histogram<'method'>
+
+  constructor (init: NodeMetricsInit) {
+    if (init.processMetrics) collectDefaultMetrics({ register: this.registry })
+    this.rpcCalls = new Counter({ name: 'cpnet_rpc_calls_total', help: 'JSON-RPC calls by method and outcome', labelNames: ['method', 'outcome'], registers: [this.registry] })
+    this.rpcSeconds = new Histogram({ name: 'cpnet_rpc_call_seconds', help: 'JSON-RPC call duration', labelNames: ['method'], buckets: [0.001, 0.005, 0.025, 0.1, 0.5, 2, 10], registers: [this.registry] })
+    new Gauge({ name: 'cpnet_peers_connected', help: 'Peers with an open connection', registers: [this.registry], collect () { this.set(init.connectedPeers()) } })
+    new Gauge({ name: 'cpnet_uptime_seconds', help: 'Seconds since the node started', registers: [this.registry], collect () { this.set(init.uptimeSeconds()) } })
+  }
+
+  rpcCall (method: string, outcome: 'ok' | 'error', seconds: number): void {
+    this.rpcCalls.inc({ method, outcome })
+    this.rpcSeconds.observe({ method }, seconds)
+  }
+}

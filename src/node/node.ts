@@ -1,0 +1,145 @@
+/**
+ * The composition root: opens the stores, builds libp2p and cpnet's services,
+ * and owns their start and stop order. start() and stop() are idempotent.
+ */
+import { Level } from 'level'
+import { LevelDatastore } from 'datastore-level'
+import type { PeerId } from '@libp2p/interface'
+import type { Config } from '../config/schema.ts'
+import type { Logger } from '../log/logger.ts'
+import type { OpenRepo } from '../repo/repo.ts'
+import { RepoLockedError } from '../repo/errors.ts'
+import { Bootstrapper } from './bootstrap.ts'
+import { buildLibp2p, type CpnetLibp2p, type TransportKind } from './libp2p.ts'
+import { NodeMetrics } from './metrics.ts'
+
+export type NodeStatus = 'stopped' | 'starting' | 'running' | 'stopping'
+
+export interface CpnetNodeInit {
+  repo: OpenRepo
+  logger: Logger
+  transport?: TransportKind
+  processMetrics?: boolean
+}
+
+/** cpnet's own database: keys are strings, values are bytes or JSON per sublevel. */
+export type NodeDb = Level<string, Uint8Array>
+
+export class NodeNotRunningError extends Error {
+  static readonly code = 'CPNET_NODE_NOT_RUNNING'
+  readonly code = NodeNotRunningError.code
+  constructor (message = 'the node is not running') {
+    super(message)
+    this.name = 'NotStartedError'
+  }
+}
+
+export class CpnetNode {
+  readonly repo: OpenRepo
+  readonly config: Config
+  readonly peerId: PeerId
+  readonly log: Logger
+  readonly metrics?: NodeMetrics
+  private readonly init: CpnetNodeInit
+  private _status: NodeStatus = 'stopped'
+  private _libp2p?: CpnetLibp2p
+  private _db?: NodeDb
+  private datastore?: LevelDatastore
+  private bootstrapper?: Bootstrapper
+  private startedAt = 0
+
+  constructor (init: CpnetNodeInit) {
+    this.init = init
+    this.repo = init.repo
+    this.config = init.repo.config
+    this.peerId = init.repo.peerId
+    this.log = init.logger.forComponent('cpnet:node')
+    if (this.config.metrics.enabled) {
+      this.metrics = new NodeMetrics({
+        processMetrics: init.processMetrics ?? false,
+        connectedPeers: () => this._libp2p?.getPeers().length ?? 0,
+        uptimeSeconds: () => this.uptimeSeconds
+      })
+    }
+  }
+
+  get status (): NodeStatus {
+    return this._status
+  }
+
+  get libp2p (): CpnetLibp2p {
+    if (this._libp2p == null) throw new NodeNotRunningError()
+    return this._libp2p
+  }
+
+  get db (): NodeDb {
+    if (this._db == null) throw new NodeNotRunningError()
+    return this._db
+  }
+
+  /** A provider offers pools; until inventory is configured every node is a consumer. */
+  get role (): 'provider' | 'consumer' {
+    return 'consumer'
+  }
+
+  get uptimeSeconds (): number {
+    return this._status === 'running' ? (Date.now() - this.startedAt) / 1000 : 0
+  }
+
+  async start (): Promise<void> {
+    if (this._status !== 'stopped') return
+    this._status = 'starting'
+    try {
+      this._db = await openLevel(this.repo.layout.db, this.repo.layout.root)
+      this.datastore = new LevelDatastore(this.repo.layout.datastore)
+      await this.datastore.open().catch(err => { throw lockedOr(err, this.repo.layout.root) })
+      this._libp2p = await buildLibp2p({
+        config: this.config,
+        privateKey: this.repo.privateKey,
+        datastore: this.datastore,
+        transport: this.init.transport,
+        metricsRegistry: this.metrics?.registry
+      })
+      await this._libp2p.start()
+      this.bootstrapper = new Bootstrapper(this._libp2p, this.init.logger, {
+        list: this.config.bootstrap,
+        intervalMs: this.config.network.bootstrapIntervalSec * 1000,
+        minPeers: this.config.network.minPeers
+      })
+      await this.bootstrapper.start()
+      this.startedAt = Date.now()
+      this._status = 'running'
+      this.log.info('node started', { peerId: this.peerId.toString(), addrs: this._libp2p.getMultiaddrs().map(String) })
+    } catch (err) {
+      this._status = 'running'
+      await this.stop()
+      throw err
+    }
+  }
+
+  async stop (): Promise<void> {
+    if (this._status !== 'running') return
+    this._status = 'stopping'
+    await this.bootstrapper?.stop()
+    await this._libp2p?.stop()
+    await this.datastore?.close()
+    await this._db?.close()
+    this._libp2p = undefined
+    this._db = undefined
+    this.datastore = undefined
+    this._status = 'stopped'
+  }
+}
+
+function lockedOr (err: unknown, root: string): unknown {
+  const code = (err as { code?: string, cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code
+  return code === 'LEVEL_LOCKED' || code === 'LEVEL_DATABASE_NOT_OPEN'
+    ? new RepoLockedError(`repo ${root} is in use by another process (its database is locked)`)
+    : err
+}
+
+async function openLevel (path: string, root: string): Promise<NodeDb> {
+  const db: NodeDb = new Level(path, { keyEncoding: 'utf8', valueEncoding: 'view' })
+  await db.open().catch(err => { throw lockedOr(err, root) })
+  return db
+}

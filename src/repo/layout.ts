@@ -1,0 +1,49 @@
+/** Where a repo lives and what it holds. */
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+export const DEFAULT_REPO_DIR_NAME = '.cpnet'
+export const REPO_ENV = 'CPNET_REPO'
+export const REPO_FORMAT_VERSION = 1
+
+/** The files of one repo directory. */
+export interface RepoLayout {
+  root: string
+  /** config.json: the node's configuration, read once at start. */
+  config: string
+  /** The node's Ed25519 private key (protobuf-encoded), mode 0600. */
+  key: string
+  /** Bearer token with admin rights on the JSON-RPC API, mode 0600. */
+  token: string
+  /** The RPC URL of the running daemon; written once it listens, removed at exit. */
+  api: string
+  /** Held by the running daemon: its pid. */
+  lock: string
+  /** Repo format version, for future migrations. */
+  version: string
+  /** cpnet's own LevelDB (ledger, seq counters, price history). */
+  db: string
+  /** libp2p's datastore (peer store, DHT records). */
+  datastore: string
+}
+
+export function repoLayout (root: string): RepoLayout {
+  const dir = resolve(root)
+  return {
+    root: dir,
+    config: join(dir, 'config.json'),
+    key: join(dir, 'identity.key'),
+    token: join(dir, 'rpc.token'),
+    api: join(dir, 'api'),
+    lock: join(dir, 'repo.lock'),
+    version: join(dir, 'version'),
+    db: join(dir, 'db'),
+    datastore: join(dir, 'datastore')
+  }
+}
+
+/** `--repo` wins, then `CPNET_REPO`, then `~/.cpnet`. */
+export function resolveRepoPath (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = flag ?? env[REPO_ENV]
+  return resolve(chosen != null && chosen !== '' ? chosen : join(homedir(), DEFAULT_REPO_DIR_NAME))
+}

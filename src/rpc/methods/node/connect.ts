@@ -1,0 +1,40 @@
+import { Type } from '@sinclair/typebox'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { KEEP_ALIVE } from '@libp2p/interface'
+import { defineMethod } from '../../registry.ts'
+import { ErrorCode, InvalidParamsError, RpcError } from '../../errors.ts'
+import type { CpnetNode } from '../../../node/node.ts'
+
+const DIAL_TIMEOUT_MS = 15_000
+/** Peers dialled by hand are kept: libp2p redials them after a drop or a restart. */
+const MANUAL_PEER_TAG_VALUE = 50
+
+export function nodeConnect (node: CpnetNode) {
+  return defineMethod({
+    name: 'node_connect',
+    summary: 'Dial a peer by multiaddr (with /p2p/<peerId>) and keep it connected',
+    permission: 'write',
+    params: Type.Object({
+      multiaddr: Type.String({ minLength: 1, description: 'e.g. /ip4/127.0.0.1/tcp/7781/p2p/12D3KooW...' })
+    }, { additionalProperties: false }),
+    result: Type.Object({ peerId: Type.String(), remoteAddr: Type.String() }),
+    handler: async (params, ctx) => {
+      let ma: Multiaddr
+      try {
+        ma = multiaddr(params.multiaddr)
+      } catch (err) {
+        throw new InvalidParamsError('/multiaddr', `not a multiaddr: ${(err as Error).message}`)
+      }
+      if (ma.getComponents().find(c => c.name === 'p2p') == null) {
+        throw new InvalidParamsError('/multiaddr', 'needs a /p2p/<peerId> part')
+      }
+      try {
+        const conn = await node.libp2p.dial(ma, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
+        await node.libp2p.peerStore.merge(conn.remotePeer, { tags: { [KEEP_ALIVE]: { value: MANUAL_PEER_TAG_VALUE } } })
+        return { peerId: conn.remotePeer.toString(), remoteAddr: conn.remoteAddr.toString() }
+      } catch (err) {
+        throw new RpcError(ErrorCode.SERVER_ERROR, `could not connect to ${params.multiaddr}: ${(err as Error).message}`, { name: (err as Error).name })
+      }
+    }
+  })
+}

@@ -1,0 +1,33 @@
+import { Type } from '@sinclair/typebox'
+import { defineMethod } from '../../registry.ts'
+import { VERSION } from '../../../package.ts'
+import type { CpnetNode } from '../../../node/node.ts'
+
+export const NodeInfoResult = Type.Object({
+  peerId: Type.String(),
+  addrs: Type.Array(Type.String(), { description: 'Listen multiaddrs, each ending in /p2p/<peerId>' }),
+  version: Type.String(),
+  uptimeSec: Type.Number(),
+  role: Type.Union([Type.Literal('provider'), Type.Literal('consumer')]),
+  dhtMode: Type.Union([Type.Literal('server'), Type.Literal('client')]),
+  repo: Type.String()
+})
+
+export function nodeInfo (node: CpnetNode) {
+  return defineMethod({
+    name: 'node_info',
+    summary: 'Identity, addresses, version, uptime and role of this node',
+    permission: 'read',
+    params: Type.Object({}, { additionalProperties: false }),
+    result: NodeInfoResult,
+    handler: () => ({
+      peerId: node.peerId.toString(),
+      addrs: node.libp2p.getMultiaddrs().map(String),
+      version: VERSION,
+      uptimeSec: Math.round(node.uptimeSeconds),
+      role: node.role,
+      dhtMode: node.libp2p.services.dht.getMode(),
+      repo: node.repo.layout.root
+    })
+  })
+}

@@ -1,0 +1,91 @@
+/**
+ * The method registry: every JSON-RPC method declares its permission and the
+ * JSON Schema of its params and result, in one place. The registry refuses a
+ * definition without them, so a daemon with an undeclared method never starts
+ * (Lotus panics on a missing `perm` tag for the same reason).
+ */
+import type { Static, TObject, TSchema } from '@sinclair/typebox'
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import { isPermission, type Permission } from './permissions.ts'
+
+/** What a handler knows about its caller. */
+export interface CallContext {
+  permission: Permission
+  /** Aborted when the transport goes away or the server shuts down. */
+  signal: AbortSignal
+  /** Present on WebSocket connections: lets a handler push notifications. */
+  session?: RpcSession
+}
+
+/** A long-lived connection (WebSocket) that can receive notifications. */
+export interface RpcSession {
+  readonly id: number
+  notify: (method: string, params: unknown) => void
+  /** Runs when the connection closes; subscriptions clean up here. */
+  onClose: (fn: () => void) => void
+}
+
+export interface MethodDefinition<P extends TObject = TObject, R extends TSchema = TSchema> {
+  /** `namespace_method` (e.g. `node_info`), or one of the reserved `rpc.*` names. */
+  name: string
+  summary: string
+  description?: string
+  permission: Permission
+  params: P
+  result: R
+  /** `ws` for methods that need a session (subscriptions). */
+  transport?: 'any' | 'ws'
+  handler: (params: Static<P>, ctx: CallContext) => Promise<Static<R>> | Static<R>
+}
+
+/** A registered method with its compiled params check. */
+export interface RegisteredMethod extends MethodDefinition {
+  checkParams: TypeCheck<TObject>
+}
+
+export class MethodDefinitionError extends Error {
+  static readonly code = 'CPNET_RPC_METHOD_DEFINITION'
+  readonly code = MethodDefinitionError.code
+  constructor (message: string) {
+    super(message)
+    this.name = 'MethodDefinitionError'
+  }
+}
+
+const METHOD_NAME = /^(?:[a-z]+_[a-z][a-zA-Z0-9]*|rpc\.[a-z][a-zA-Z0-9]*)$/
+
+/** Keeps the handler's param and result types tied to its schemas. */
+export function defineMethod<P extends TObject, R extends TSchema> (def: MethodDefinition<P, R>): MethodDefinition {
+  return def as unknown as MethodDefinition
+}
+
+export class MethodRegistry {
+  private readonly methods = new Map<string, RegisteredMethod>()
+
+  register (...defs: MethodDefinition[]): this {
+    for (const def of defs) this.add(def)
+    return this
+  }
+
+  get (name: string): RegisteredMethod | undefined {
+    return this.methods.get(name)
+  }
+
+  list (): RegisteredMethod[] {
+    return [...this.methods.values()].sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  private add (def: MethodDefinition): void {
+    const where = `method ${JSON.stringify(def?.name)}`
+    if (typeof def?.name !== 'string' || !METHOD_NAME.test(def.name)) {
+      throw new MethodDefinitionError(`${where}: the name must be namespace_method or rpc.name`)
+    }
+    if (this.methods.has(def.name)) throw new MethodDefinitionError(`${where} is registered twice`)
+    if (!isPermission(def.permission)) throw new MethodDefinitionError(`${where} declares no permission (read, write or admin)`)
+    if (def.params == null || def.params.type !== 'object') throw new MethodDefinitionError(`${where} declares no params schema (an object schema)`)
+    if (def.result == null) throw new MethodDefinitionError(`${where} declares no result schema`)
+    if (typeof def.summary !== 'string' || def.summary === '') throw new MethodDefinitionError(`${where} has no summary`)
+    if (typeof def.handler !== 'function') throw new MethodDefinitionError(`${where} has no handler`)
+    this.methods.set(def.name, { ...def, checkParams: TypeCompiler.Compile(def.params) })
+  }
+}
