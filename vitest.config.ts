@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
     pool: 'forks',
-    reporters: ['default']
+    // the JSON report feeds the one-line summary that .ci/run prints
+    reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]]
   }
 })

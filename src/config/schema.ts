@@ -8,7 +8,7 @@ import { LOG_LEVELS } from '../log/logger.ts'
 
 const strict = { additionalProperties: false } as const
 const Port = Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 lets the OS choose' })
-const Multiaddrs = Type.Array(Type.String({ minLength: 1 }), { maxItems: 64 })
+const multiaddrs = (description: string) => Type.Array(Type.String({ minLength: 1 }), { maxItems: 64, description })
 
 export const RpcConfigSchema = Type.Object({
   host: Type.String({ minLength: 1, description: 'Address the JSON-RPC server binds to' }),
@@ -16,10 +16,10 @@ export const RpcConfigSchema = Type.Object({
   allowRemote: Type.Boolean({ description: 'Allow binding to a non-loopback address (the token is then the only guard)' }),
   allowedHosts: Type.Array(Type.String({ minLength: 1 }), { maxItems: 64, description: 'Host header values accepted besides loopback names and addresses' }),
   cors: Type.Array(Type.String({ minLength: 1 }), { maxItems: 64, description: 'Origins allowed to call the API from a browser; empty means none' }),
-  maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024 }),
-  maxBatch: Type.Integer({ minimum: 1, maximum: 10000 }),
-  maxWsConnections: Type.Integer({ minimum: 1, maximum: 10000 }),
-  maxSubscriptionsPerConnection: Type.Integer({ minimum: 1, maximum: 10000 })
+  maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, description: 'Largest request body (HTTP) or message (WebSocket); larger ones get 413 / -32600' }),
+  maxBatch: Type.Integer({ minimum: 1, maximum: 10000, description: 'Most calls in one batch; a larger batch is refused whole' }),
+  maxWsConnections: Type.Integer({ minimum: 1, maximum: 10000, description: 'Most WebSocket connections at once; more get 503' }),
+  maxSubscriptionsPerConnection: Type.Integer({ minimum: 1, maximum: 10000, description: 'Most subscriptions one WebSocket connection may hold' })
 }, strict)
 
 export const DhtConfigSchema = Type.Object({
@@ -29,16 +29,16 @@ export const DhtConfigSchema = Type.Object({
 }, strict)
 
 export const NetworkConfigSchema = Type.Object({
-  maxConnections: Type.Integer({ minimum: 1, maximum: 100000 }),
+  maxConnections: Type.Integer({ minimum: 1, maximum: 100000, description: 'libp2p connection limit; past it the least valuable connections are closed' }),
   inboundConnectionThreshold: Type.Integer({ minimum: 1, maximum: 100000, description: 'Inbound connections accepted per second from one host' }),
   bootstrapIntervalSec: Type.Number({ exclusiveMinimum: 0, maximum: 86400, description: 'How often bootstrap peers are re-dialled while too few peers are connected' }),
   minPeers: Type.Integer({ minimum: 0, maximum: 1000, description: 'Below this many connections the bootstrap list is dialled again' }),
-  gossipLoopbackWhitelist: Type.Boolean({ description: 'Exempt 127.0.0.0/8 from gossipsub IP-colocation scoring (local testnets only)' })
+  gossipLoopbackWhitelist: Type.Boolean({ description: 'Exempt 127.0.0.1 from gossipsub IP-colocation scoring (local testnets only; many peers on one address are otherwise scored down)' })
 }, strict)
 
 export const LogConfigSchema = Type.Object({
-  level: Type.Union(LOG_LEVELS.map(l => Type.Literal(l))),
-  format: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')])
+  level: Type.Union(LOG_LEVELS.map(l => Type.Literal(l)), { description: 'Least severe level logged' }),
+  format: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], { description: 'auto: pretty on a terminal, JSON otherwise' })
 }, strict)
 
 export const MetricsConfigSchema = Type.Object({
@@ -46,9 +46,9 @@ export const MetricsConfigSchema = Type.Object({
 }, strict)
 
 export const ConfigSchema = Type.Object({
-  listen: Multiaddrs,
-  announce: Multiaddrs,
-  bootstrap: Multiaddrs,
+  listen: multiaddrs('libp2p listen multiaddrs'),
+  announce: multiaddrs('Multiaddrs announced to peers instead of the listen addresses (e.g. behind NAT)'),
+  bootstrap: multiaddrs('Peers dialled at start, each with /p2p/<peerId>'),
   rpc: RpcConfigSchema,
   dht: DhtConfigSchema,
   network: NetworkConfigSchema,

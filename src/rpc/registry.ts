@@ -52,7 +52,12 @@ export class MethodDefinitionError extends Error {
   }
 }
 
-const METHOD_NAME = /^(?:[a-z]+_[a-z][a-zA-Z0-9]*|rpc\.[a-z][a-zA-Z0-9]*)$/
+const METHOD_NAME = /^[a-z][a-zA-Z0-9_]*$|^rpc\.[a-z][a-zA-Z0-9]*$/
+
+export interface MethodRegistryInit {
+  /** When set, every name must be `<namespace>_<method>` with one of these namespaces (or `rpc.*`). */
+  namespaces?: readonly string[]
+}
 
 /** Keeps the handler's param and result types tied to its schemas. */
 export function defineMethod<P extends TObject, R extends TSchema> (def: MethodDefinition<P, R>): MethodDefinition {
@@ -61,6 +66,11 @@ export function defineMethod<P extends TObject, R extends TSchema> (def: MethodD
 
 export class MethodRegistry {
   private readonly methods = new Map<string, RegisteredMethod>()
+  private readonly namespaces?: readonly string[]
+
+  constructor (init: MethodRegistryInit = {}) {
+    this.namespaces = init.namespaces
+  }
 
   register (...defs: MethodDefinition[]): this {
     for (const def of defs) this.add(def)
@@ -78,7 +88,11 @@ export class MethodRegistry {
   private add (def: MethodDefinition): void {
     const where = `method ${JSON.stringify(def?.name)}`
     if (typeof def?.name !== 'string' || !METHOD_NAME.test(def.name)) {
-      throw new MethodDefinitionError(`${where}: the name must be namespace_method or rpc.name`)
+      throw new MethodDefinitionError(`${where}: not a valid method name`)
+    }
+    const namespace = def.name.split(/[_.]/)[0] ?? ''
+    if (this.namespaces != null && namespace !== 'rpc' && (!def.name.includes('_') || !this.namespaces.includes(namespace))) {
+      throw new MethodDefinitionError(`${where}: the name must be <namespace>_<method> with a namespace of ${this.namespaces.join(', ')}`)
     }
     if (this.methods.has(def.name)) throw new MethodDefinitionError(`${where} is registered twice`)
     if (!isPermission(def.permission)) throw new MethodDefinitionError(`${where} declares no permission (read, write or admin)`)

@@ -38,6 +38,9 @@ function flagOverrides (opts: DaemonOptions): FlagOverride[] {
   })
 }
 
+/** A graceful stop that takes longer than this is cut short. */
+const SHUTDOWN_DEADLINE_MS = 5000
+
 /** Graceful on the first signal, forced on the second, as kubo does. */
 function handleSignals (daemon: Daemon): void {
   let stopping = false
@@ -48,6 +51,10 @@ function handleSignals (daemon: Daemon): void {
     }
     stopping = true
     process.stdout.write(`Received ${signal === 'SIGINT' ? 'interrupt' : 'termination'} signal, shutting down... (press Ctrl-C again to force)\n`)
+    setTimeout(() => {
+      process.stderr.write(`cpnet: shutdown took more than ${SHUTDOWN_DEADLINE_MS / 1000} s, forcing it\n`)
+      process.exit(1)
+    }, SHUTDOWN_DEADLINE_MS).unref()
     daemon.stop()
       .then(() => { process.exit(0) })
       .catch(err => {

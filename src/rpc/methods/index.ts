@@ -7,8 +7,11 @@ import { nodeHealth } from './node/health.ts'
 import { nodeInfo } from './node/info.ts'
 import { nodePeers } from './node/peers.ts'
 
+/** The API's namespaces, as in DESIGN: one per part of the node. */
+export const RPC_NAMESPACES = ['node', 'offers', 'prices', 'lease', 'provider'] as const
+
 export function nodeMethods (node: CpnetNode): MethodRegistry {
-  const registry = new MethodRegistry()
+  const registry = new MethodRegistry({ namespaces: RPC_NAMESPACES })
   registry.register(
     nodeInfo(node),
     nodePeers(node),
