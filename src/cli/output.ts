@@ -9,10 +9,10 @@ export function formatTable (headers: string[], rows: Cell[][]): string {
   return [line(headers), ...text.map(line)].join('\n')
 }
 
-/** `Key: value` lines with the keys aligned. */
+/** `Key: value` lines with the keys aligned; an empty key continues the line above. */
 export function formatFields (fields: Array<[string, Cell]>): string {
   const width = Math.max(...fields.map(([k]) => k.length))
-  return fields.map(([k, v]) => `${(k + ':').padEnd(width + 1)} ${v == null ? '-' : String(v)}`).join('\n')
+  return fields.map(([k, v]) => `${(k === '' ? '' : k + ':').padEnd(width + 1)} ${v == null ? '-' : String(v)}`).join('\n')
 }
 
 export function printJson (value: unknown): void {
