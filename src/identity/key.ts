@@ -5,17 +5,11 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { defineError } from '../errors.ts'
 
 export const KEY_FILE_MODE = 0o600
 
-export class KeyFileError extends Error {
-  static readonly code = 'CPNET_KEY_INVALID'
-  readonly code = KeyFileError.code
-  constructor (message: string) {
-    super(message)
-    this.name = 'KeyFileError'
-  }
-}
+export const KeyFileError = defineError('KeyFileError', 'CPNET_KEY_INVALID')
 
 /** Writes a new key; refuses to overwrite an existing file. */
 export async function createKeyFile (path: string): Promise<PrivateKey> {

@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.ts'
 import type { Logger } from '../log/logger.ts'
 import type { OpenRepo } from '../repo/repo.ts'
 import { RepoLockedError } from '../repo/errors.ts'
+import { defineError } from '../errors.ts'
 import { Bootstrapper } from './bootstrap.ts'
 import { buildLibp2p, type CpnetLibp2p, type TransportKind } from './libp2p.ts'
 import { NodeMetrics } from './metrics.ts'
@@ -25,14 +26,8 @@ export interface CpnetNodeInit {
 /** cpnet's own database: keys are strings, values are bytes or JSON per sublevel. */
 export type NodeDb = Level<string, Uint8Array>
 
-export class NodeNotRunningError extends Error {
-  static readonly code = 'CPNET_NODE_NOT_RUNNING'
-  readonly code = NodeNotRunningError.code
-  constructor (message = 'the node is not running') {
-    super(message)
-    this.name = 'NotStartedError'
-  }
-}
+/** Named like libp2p's own, so the API maps it to -32005 Unavailable. */
+export const NodeNotRunningError = defineError('NotStartedError', 'CPNET_NODE_NOT_RUNNING')
 
 export class CpnetNode {
   readonly repo: OpenRepo
@@ -68,12 +63,12 @@ export class CpnetNode {
   }
 
   get libp2p (): CpnetLibp2p {
-    if (this._libp2p == null) throw new NodeNotRunningError()
+    if (this._libp2p == null) throw new NodeNotRunningError('the node is not running')
     return this._libp2p
   }
 
   get db (): NodeDb {
-    if (this._db == null) throw new NodeNotRunningError()
+    if (this._db == null) throw new NodeNotRunningError('the node is not running')
     return this._db
   }
 

@@ -7,6 +7,7 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { isPermission, type Permission } from './permissions.ts'
+import { defineError } from '../errors.ts'
 
 /** What a handler knows about its caller. */
 export interface CallContext {
@@ -43,14 +44,8 @@ export interface RegisteredMethod extends MethodDefinition {
   checkParams: TypeCheck<TObject>
 }
 
-export class MethodDefinitionError extends Error {
-  static readonly code = 'CPNET_RPC_METHOD_DEFINITION'
-  readonly code = MethodDefinitionError.code
-  constructor (message: string) {
-    super(message)
-    this.name = 'MethodDefinitionError'
-  }
-}
+/** A method definition without its permission or schemas: the daemon does not start. */
+export const MethodDefinitionError = defineError('MethodDefinitionError', 'CPNET_RPC_METHOD_DEFINITION')
 
 const METHOD_NAME = /^[a-z][a-zA-Z0-9_]*$|^rpc\.[a-z][a-zA-Z0-9]*$/
 
