@@ -1,0 +1,307 @@
+/**
+ * Capacity accounting per pool: the single writer of capacity.
+ *
+ * Invariant: for every pool, held + leased <= total at every instant, under any
+ * concurrency. Reservations are checked and taken synchronously in memory (no
+ * await between the check and the take, so concurrent requests are serialised
+ * by the event loop), then written to LevelDB. A hold becomes a lease in one
+ * synced batch, so an acknowledged lease survives a crash; on open the ledger
+ * is rebuilt from disk, dropping lapsed holds and closing ended leases.
+ */
+import type { AbstractBatchOptions, AbstractPutOptions, AbstractSublevel } from 'abstract-level'
+import type { Logger } from '../log/logger.ts'
+import type { NodeDb } from '../node/node.ts'
+import { HoldNotFoundError, LeaseNotFoundError, LedgerClosedError, NoCapacityError, UnknownPoolError } from './errors.ts'
+import type { Hold, LeaseEntry, PoolUsage } from './types.ts'
+
+export const SWEEP_INTERVAL_MS = 1000
+/** Ended leases stay readable (lease_get, Query) this long. */
+export const ENDED_LEASE_RETENTION_MS = 30 * 24 * 3600 * 1000
+
+const HOLD_PREFIX = 'hold!'
+const LEASE_PREFIX = 'lease!'
+
+/**
+ * classic-level's fsync option. Sublevels pass options through to the root
+ * database, though their types do not list it.
+ */
+const SYNCED = { sync: true } as unknown as AbstractBatchOptions<string, Hold | LeaseEntry> & AbstractPutOptions<string, Hold | LeaseEntry>
+
+type Store = AbstractSublevel<NodeDb, string | Uint8Array, string, Hold | LeaseEntry>
+
+export type LedgerEventKind = 'held' | 'unheld' | 'leased' | 'renewed' | 'ended' | 'pool'
+
+export interface LedgerEvent {
+  kind: LedgerEventKind
+  pool: string
+  lease?: LeaseEntry
+}
+
+export interface LedgerInit {
+  db: NodeDb
+  log: Logger
+  sweepIntervalMs?: number
+}
+
+export interface HoldRequest {
+  id: string
+  pool: string
+  gpus: number
+  ttlMs: number
+}
+
+export interface CommitRequest {
+  holdId: string
+  leaseId: string
+  start: number
+  end: number
+  data?: unknown
+}
+
+interface HoldState extends Hold {
+  /** Set while its commit is being written, so the sweeper leaves it alone. */
+  committing: boolean
+}
+
+export class Ledger {
+  private readonly store: Store
+  private readonly log: Logger
+  private readonly sweepIntervalMs: number
+  private readonly pools = new Map<string, number>()
+  private readonly holds = new Map<string, HoldState>()
+  private readonly active = new Map<string, LeaseEntry>()
+  private readonly listeners = new Set<(event: LedgerEvent) => void>()
+  private sweeper?: NodeJS.Timeout
+  private opened = false
+
+  constructor (init: LedgerInit) {
+    this.store = init.db.sublevel<string, Hold | LeaseEntry>('ledger', { valueEncoding: 'json' })
+    this.log = init.log.forComponent('cpnet:ledger')
+    this.sweepIntervalMs = init.sweepIntervalMs ?? SWEEP_INTERVAL_MS
+  }
+
+  /** Rebuilds the in-memory state from disk. Idempotent. */
+  async open (): Promise<void> {
+    if (this.opened) return
+    const now = Date.now()
+    const lapsed: string[] = []
+    const ended: LeaseEntry[] = []
+    for await (const [key, value] of this.store.iterator()) {
+      if (key.startsWith(HOLD_PREFIX)) {
+        const hold = value as Hold
+        if (hold.expiresAt <= now) lapsed.push(key)
+        else this.holds.set(hold.id, { ...hold, committing: false })
+      } else if (key.startsWith(LEASE_PREFIX)) {
+        const lease = value as LeaseEntry
+        if (lease.status !== 'active') continue
+        if (lease.end <= now) ended.push({ ...lease, status: 'expired', endedAt: lease.end })
+        else this.active.set(lease.id, lease)
+      }
+    }
+    await this.store.batch([
+      ...lapsed.map(key => ({ type: 'del' as const, key })),
+      ...ended.map(lease => ({ type: 'put' as const, key: LEASE_PREFIX + lease.id, value: lease }))
+    ], SYNCED)
+    this.opened = true
+    this.sweeper = setInterval(() => { void this.sweep() }, this.sweepIntervalMs)
+    this.sweeper.unref()
+    this.log.debug('ledger open', { holds: this.holds.size, leases: this.active.size, droppedHolds: lapsed.length, expiredLeases: ended.length })
+    for (const lease of ended) this.emit({ kind: 'ended', pool: lease.pool, lease })
+  }
+
+  async close (): Promise<void> {
+    if (!this.opened) return
+    this.opened = false
+    clearInterval(this.sweeper)
+    this.holds.clear()
+    this.active.clear()
+  }
+
+  /** Subscribes to capacity changes; returns the unsubscribe function. */
+  onChange (fn: (event: LedgerEvent) => void): () => void {
+    this.listeners.add(fn)
+    return () => { this.listeners.delete(fn) }
+  }
+
+  /** Declares or resizes a pool. Shrinking below current use refuses new holds until use falls. */
+  setPool (pool: string, totalGpus: number): void {
+    if (this.pools.get(pool) === totalGpus) return
+    this.pools.set(pool, totalGpus)
+    this.emit({ kind: 'pool', pool })
+  }
+
+  /** Forgets a pool: no new holds. Leases already granted run to their end. */
+  removePool (pool: string): void {
+    if (this.pools.delete(pool)) this.emit({ kind: 'pool', pool })
+  }
+
+  usage (pool: string): PoolUsage {
+    const total = this.pools.get(pool) ?? 0
+    let held = 0
+    let leased = 0
+    for (const h of this.holds.values()) if (h.pool === pool) held += h.gpus
+    for (const l of this.active.values()) if (l.pool === pool) leased += l.gpus
+    return { pool, total, held, leased, free: Math.max(0, total - held - leased) }
+  }
+
+  /** Takes `gpus` from the pool until `ttlMs` from now, or throws NoCapacityError. */
+  async hold (req: HoldRequest): Promise<Hold> {
+    this.assertOpen()
+    if (!this.pools.has(req.pool)) throw new UnknownPoolError(`no pool named "${req.pool}"`)
+    if (!Number.isInteger(req.gpus) || req.gpus < 1) throw new RangeError('gpus must be a positive integer')
+    if (this.holds.has(req.id)) throw new RangeError(`hold ${req.id} exists already`)
+    // check and take with no await in between: this is what makes overselling impossible
+    const { free } = this.usage(req.pool)
+    if (req.gpus > free) throw new NoCapacityError(`pool ${req.pool} has ${free} free GPUs, ${req.gpus} asked`)
+    const hold: HoldState = { id: req.id, pool: req.pool, gpus: req.gpus, expiresAt: Date.now() + req.ttlMs, committing: false }
+    this.holds.set(hold.id, hold)
+    try {
+      // not synced: a hold lost in a crash only means a quote the provider no longer honours
+      await this.store.put(HOLD_PREFIX + hold.id, toHold(hold))
+    } catch (err) {
+      this.holds.delete(hold.id)
+      throw err
+    }
+    this.emit({ kind: 'held', pool: hold.pool })
+    return toHold(hold)
+  }
+
+  getHold (id: string): Hold | undefined {
+    const hold = this.holds.get(id)
+    return hold == null ? undefined : toHold(hold)
+  }
+
+  async releaseHold (id: string): Promise<void> {
+    const hold = this.holds.get(id)
+    if (hold == null || hold.committing) return
+    this.holds.delete(id)
+    await this.store.del(HOLD_PREFIX + id)
+    this.emit({ kind: 'unheld', pool: hold.pool })
+  }
+
+  /**
+   * Turns a hold into a lease in one synced batch. Resolves only after the
+   * write reached the disk: only then may the lease be acknowledged.
+   */
+  async commit (req: CommitRequest): Promise<LeaseEntry> {
+    this.assertOpen()
+    const hold = this.holds.get(req.holdId)
+    if (hold == null || hold.committing || hold.expiresAt <= Date.now()) {
+      throw new HoldNotFoundError(`hold ${req.holdId} is not held (lapsed, released or unknown)`)
+    }
+    hold.committing = true
+    const lease: LeaseEntry = { id: req.leaseId, pool: hold.pool, gpus: hold.gpus, start: req.start, end: req.end, status: 'active', data: req.data }
+    try {
+      await this.store.batch([
+        { type: 'del', key: HOLD_PREFIX + hold.id },
+        { type: 'put', key: LEASE_PREFIX + lease.id, value: lease }
+      ], SYNCED)
+    } catch (err) {
+      hold.committing = false
+      throw err
+    }
+    // the capacity moves from the hold to the lease with no instant where both or neither count
+    this.active.set(lease.id, lease)
+    this.holds.delete(hold.id)
+    this.emit({ kind: 'leased', pool: lease.pool, lease })
+    return lease
+  }
+
+  /** Extends an active lease. Capacity is already the lease's, so nothing else changes. */
+  async renew (leaseId: string, end: number, data?: unknown): Promise<LeaseEntry> {
+    const lease = this.activeLease(leaseId)
+    const renewed: LeaseEntry = { ...lease, end, data: data ?? lease.data }
+    await this.store.put(LEASE_PREFIX + leaseId, renewed, SYNCED)
+    this.active.set(leaseId, renewed)
+    this.emit({ kind: 'renewed', pool: renewed.pool, lease: renewed })
+    return renewed
+  }
+
+  async release (leaseId: string): Promise<LeaseEntry> {
+    const lease = this.activeLease(leaseId)
+    return this.end(lease, 'released', Date.now())
+  }
+
+  /** An active lease from memory, else an ended one from disk. */
+  async getLease (leaseId: string): Promise<LeaseEntry | undefined> {
+    const active = this.active.get(leaseId)
+    if (active != null) return active
+    const stored = await this.store.get(LEASE_PREFIX + leaseId)
+    return stored as LeaseEntry | undefined
+  }
+
+  /** Every lease on disk, newest first; `active` only when asked. */
+  async listLeases (filter: { activeOnly?: boolean, pool?: string } = {}): Promise<LeaseEntry[]> {
+    const out: LeaseEntry[] = []
+    if (filter.activeOnly === true) {
+      out.push(...this.active.values())
+    } else {
+      for await (const value of this.store.values({ gte: LEASE_PREFIX, lt: LEASE_PREFIX + '\xff' })) out.push(value as LeaseEntry)
+    }
+    return out.filter(l => filter.pool == null || l.pool === filter.pool).sort((a, b) => b.start - a.start)
+  }
+
+  private activeLease (leaseId: string): LeaseEntry {
+    this.assertOpen()
+    const lease = this.active.get(leaseId)
+    if (lease == null) throw new LeaseNotFoundError(`no active lease ${leaseId}`)
+    return lease
+  }
+
+  private async end (lease: LeaseEntry, status: 'released' | 'expired', endedAt: number): Promise<LeaseEntry> {
+    const ended: LeaseEntry = { ...lease, status, endedAt }
+    this.active.delete(lease.id)
+    try {
+      await this.store.put(LEASE_PREFIX + lease.id, ended, SYNCED)
+    } catch (err) {
+      this.active.set(lease.id, lease)
+      throw err
+    }
+    this.emit({ kind: 'ended', pool: ended.pool, lease: ended })
+    return ended
+  }
+
+  private async sweep (): Promise<void> {
+    if (!this.opened) return
+    const now = Date.now()
+    try {
+      for (const hold of [...this.holds.values()]) {
+        if (hold.expiresAt <= now && !hold.committing) await this.releaseHold(hold.id)
+      }
+      for (const lease of [...this.active.values()]) {
+        if (lease.end <= now && this.active.get(lease.id) === lease) await this.end(lease, 'expired', lease.end)
+      }
+      await this.pruneEnded(now)
+    } catch (err) {
+      this.log.error('ledger sweep failed', { error: (err as Error).message })
+    }
+  }
+
+  private lastPrune = 0
+
+  /** Ended leases older than the retention go, once an hour at most. */
+  private async pruneEnded (now: number): Promise<void> {
+    if (now - this.lastPrune < 3600_000) return
+    this.lastPrune = now
+    const old: string[] = []
+    for await (const [key, value] of this.store.iterator({ gte: LEASE_PREFIX, lt: LEASE_PREFIX + '\xff' })) {
+      const lease = value as LeaseEntry
+      if (lease.status !== 'active' && (lease.endedAt ?? lease.end) < now - ENDED_LEASE_RETENTION_MS) old.push(key)
+    }
+    if (old.length > 0) await this.store.batch(old.map(key => ({ type: 'del' as const, key })))
+  }
+
+  private assertOpen (): void {
+    if (!this.opened) throw new LedgerClosedError('the ledger is not open')
+  }
+
+  private emit (event: LedgerEvent): void {
+    for (const fn of this.listeners) {
+      try { fn(event) } catch (err) { this.log.error('ledger listener failed', { error: (err as Error).message }) }
+    }
+  }
+}
+
+function toHold (h: HoldState): Hold {
+  return { id: h.id, pool: h.pool, gpus: h.gpus, expiresAt: h.expiresAt }
+}
