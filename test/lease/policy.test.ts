@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { answerCounter, openingPrice, type PricePolicy } from '../../src/lease/policy.ts'
+
+const policy: PricePolicy = { listMicros: 2_000_000n, floorMicros: 1_500_000n, maxCounterRounds: 3 }
+
+describe('negotiation policy', () => {
+  it.each([
+    [3_000_000n, { price: 2_000_000n }],
+    [2_000_000n, { price: 2_000_000n }],
+    [1_700_000n, { price: 1_700_000n }],
+    [1_500_000n, { price: 1_500_000n }]
+  ])('opens at the list price or the consumer maximum below it (%s)', (max, answer) => {
+    expect(openingPrice(policy, max)).toEqual(answer)
+  })
+
+  it('refuses a maximum below the floor', () => {
+    expect(openingPrice(policy, 1_499_999n)).toHaveProperty('reject')
+  })
+
+  it('concedes half the gap per round, never below the floor, and settles in the last round', () => {
+    let quoted = 2_000_000n
+    const seen: bigint[] = []
+    for (let round = 0; round < 3; round++) {
+      const answer = answerCounter(policy, quoted, 1_000_000n, round)
+      if (!('price' in answer)) throw new Error('rejected')
+      quoted = answer.price
+      seen.push(quoted)
+    }
+    expect(seen).toEqual([1_500_000n, 1_500_000n, 1_500_000n])
+    expect(answerCounter(policy, 2_000_000n, 1_900_000n, 0)).toEqual({ price: 1_950_000n })
+    expect(answerCounter(policy, 1_950_000n, 1_600_000n, 3)).toEqual({ price: 1_600_000n })
+    expect(answerCounter(policy, 1_950_000n, 1_000_000n, 3)).toHaveProperty('reject')
+    expect(answerCounter(policy, 1_800_000n, 1_900_000n, 1)).toEqual({ price: 1_800_000n })
+  })
+})
