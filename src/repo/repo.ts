@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { applyPatches, loadConfig, readDefaults, readProfile, validateConfig, type FlagOverride } from '../config/load.ts'
+import { applyPatches, loadConfig, readDefaults, readProfile, validateConfig, type ConfigPatch, type FlagOverride } from '../config/load.ts'
 import type { Config } from '../config/schema.ts'
 import { createKeyFile, loadKeyFile } from '../identity/key.ts'
 import { RepoExistsError, RepoNotInitializedError } from './errors.ts'
@@ -16,6 +16,8 @@ import { createTokenFile, readTokenFile } from './token.ts'
 export interface InitOptions {
   /** Profiles applied on top of the defaults, in order (kubo's `init --profile`). */
   profiles?: string[]
+  /** Partial configs applied after the profiles, in order (e.g. a testnet node's bootstrap peer). */
+  patches?: ConfigPatch[]
 }
 
 export interface InitResult {
@@ -34,7 +36,7 @@ export async function initRepo (root: string, options: InitOptions = {}): Promis
     throw new RepoExistsError(`repo ${layout.root} is already initialised (${layout.config} exists)`)
   }
   // validate before touching the disk, so a bad profile leaves nothing behind
-  const config = validateConfig(applyPatches(readDefaults(), ...(options.profiles ?? []).map(readProfile)))
+  const config = validateConfig(applyPatches(readDefaults(), ...(options.profiles ?? []).map(readProfile), ...(options.patches ?? [])))
   const created = !existsSync(layout.root)
   mkdirSync(layout.root, { recursive: true, mode: 0o700 })
   try {

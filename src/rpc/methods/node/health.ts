@@ -2,20 +2,22 @@ import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
 import type { CpnetNode } from '../../../node/node.ts'
 
+export const NodeHealthResult = Type.Object({
+  healthy: Type.Boolean(),
+  status: Type.String({ description: 'Node lifecycle state: starting, running, stopping or stopped' }),
+  peers: Type.Integer(),
+  dhtPeers: Type.Integer({ description: 'Connected peers that speak our DHT protocol' }),
+  uptimeSec: Type.Number(),
+  problems: Type.Array(Type.String())
+})
+
 export function nodeHealth (node: CpnetNode) {
   return defineMethod({
     name: 'node_health',
     summary: 'Whether the node is running and connected, with the reasons when it is not healthy',
     permission: 'read',
     params: Type.Object({}, { additionalProperties: false }),
-    result: Type.Object({
-      healthy: Type.Boolean(),
-      status: Type.String({ description: 'Node lifecycle state: starting, running, stopping or stopped' }),
-      peers: Type.Integer(),
-      dhtPeers: Type.Integer({ description: 'Connected peers that speak our DHT protocol' }),
-      uptimeSec: Type.Number(),
-      problems: Type.Array(Type.String())
-    }),
+    result: NodeHealthResult,
     handler: async () => {
       const problems: string[] = []
       const running = node.status === 'running'

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
 import type { CpnetNode } from '../../../node/node.ts'
 
-const Peer = Type.Object({
+export const NodePeer = Type.Object({
   peerId: Type.String(),
   connected: Type.Boolean(),
   addrs: Type.Array(Type.String(), { description: 'Remote addresses of open connections, or known addresses when not connected' }),
@@ -19,7 +19,7 @@ export function nodePeers (node: CpnetNode) {
     params: Type.Object({
       all: Type.Optional(Type.Boolean({ description: 'Also list known peers that are not connected' }))
     }, { additionalProperties: false }),
-    result: Type.Array(Peer),
+    result: Type.Array(NodePeer),
     handler: async ({ all }) => {
       const libp2p = node.libp2p
       const byPeer = new Map<string, ReturnType<typeof libp2p.getConnections>>()
