@@ -5,6 +5,7 @@ import { registerDaemon } from './commands/daemon.ts'
 import { registerStatus } from './commands/status.ts'
 import { registerPeers } from './commands/peers.ts'
 import { registerConnect } from './commands/connect.ts'
+import { registerTestnet } from './commands/testnet.ts'
 
 /** Options every command accepts (before or after the command name). */
 export interface GlobalOptions {
@@ -28,6 +29,7 @@ export function buildProgram (): Command {
   registerStatus(program)
   registerPeers(program)
   registerConnect(program)
+  registerTestnet(program)
   return program
 }
 
