@@ -1,0 +1,140 @@
+/**
+ * The process testnet end to end, through the built CLI (`npm test` builds
+ * first): real daemon processes on loopback with OS-chosen ports, in a temp
+ * directory. Every process is stopped in teardown, even after a failed
+ * assertion: `down`, then SIGKILL for anything still running from that
+ * directory.
+ */
+import { execFile, spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { listProcesses } from '../../src/testnet/processes.ts'
+import type { TestnetStatus } from '../../src/testnet/status.ts'
+import type { TestnetState } from '../../src/testnet/state.ts'
+import { tempDir, waitFor } from '../helpers/daemons.ts'
+
+const CLI = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url))
+/** Below vitest's 60 s, so a start that hangs fails with up's own message. */
+const UP_TIMEOUT_S = '40'
+
+interface Run { code: number | null, stdout: string, stderr: string }
+
+/** The user's CPNET_* settings must not leak into the tests' commands. */
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CPNET_')))
+
+async function cpnet (...args: string[]): Promise<Run> {
+  return new Promise(resolve => {
+    execFile(process.execPath, [CLI, ...args], { env }, (err, stdout, stderr) => {
+      resolve({ code: err == null ? 0 : (typeof err.code === 'number' ? err.code : null), stdout, stderr })
+    })
+  })
+}
+
+/** Processes still running (zombies are not) with this directory on their command line. */
+function runningUnder (dir: string): number[] {
+  return listProcesses().filter(p => p.args.includes(dir)).map(p => p.pid)
+}
+
+function killAll (pids: number[]): void {
+  for (const pid of pids) {
+    for (const target of [-pid, pid]) {
+      try { process.kill(target, 'SIGKILL') } catch {}
+    }
+  }
+}
+
+describe('process testnet (real daemons on loopback)', () => {
+  let dir: ReturnType<typeof tempDir>
+  const testnet = async (...args: string[]): Promise<Run> => cpnet('testnet', ...args, '--dir', dir.path)
+  const status = async (): Promise<TestnetStatus> => {
+    const run = await testnet('status', '--json')
+    expect(run.code, run.stderr).toBe(0)
+    return JSON.parse(run.stdout) as TestnetStatus
+  }
+
+  beforeEach(() => { dir = tempDir('cpnet-testnet-') })
+  afterEach(async () => {
+    await testnet('down')
+    killAll(runningUnder(dir.path))
+    dir.remove()
+  })
+
+  it('starts five nodes, reports them all running and connected, and stops every process', async () => {
+    const up = await testnet('up', '--providers', '3', '--consumers', '2', '--timeout', UP_TIMEOUT_S)
+    expect(up.code, up.stderr).toBe(0)
+    const names = ['provider-1', 'provider-2', 'provider-3', 'consumer-1', 'consumer-2']
+    for (const name of names) expect(up.stdout).toContain(name)
+
+    const before = await status()
+    expect(before.status).toBe('up')
+    expect(before.nodes.map(n => [n.name, n.role])).toEqual(names.map(n => [n, n.split('-')[0]]))
+    for (const node of before.nodes) {
+      expect(node.alive, node.name).toBe(true)
+      expect(node.peers, node.name).toBeGreaterThanOrEqual(1)
+      expect(node.rpcUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    }
+    // the bootstrap node sees all four others
+    expect(before.nodes[0]?.peers).toBe(4)
+    expect(new Set(before.nodes.map(n => n.peerId)).size).toBe(5)
+    expect(new Set(before.nodes.map(n => n.rpcUrl)).size).toBe(5)
+
+    // each node is an ordinary daemon: the client commands work on its repo
+    const consumer = before.nodes[4]
+    const nodeStatus = await cpnet('--repo', consumer?.repo ?? '', '--json', 'status')
+    expect(nodeStatus.code, nodeStatus.stderr).toBe(0)
+    expect((JSON.parse(nodeStatus.stdout) as { info: { peerId: string } }).info.peerId).toBe(consumer?.peerId)
+
+    const again = await testnet('up', '--providers', '1', '--consumers', '0')
+    expect(again.code).toBe(1)
+    expect(again.stderr.trim().split('\n')).toHaveLength(1)
+    expect(again.stderr).toContain('already running')
+
+    const down = await testnet('down')
+    expect(down.code, down.stderr).toBe(0)
+    expect(down.stdout).toContain('stopped 5 nodes')
+    const pids = before.nodes.map(n => n.pid)
+    expect(listProcesses().filter(p => pids.includes(p.pid) && p.args.includes(dir.path))).toEqual([])
+    expect(runningUnder(dir.path)).toEqual([])
+
+    const after = await status()
+    expect(after.status).toBe('down')
+    expect(after.nodes.filter(n => n.alive)).toEqual([])
+    const twice = await testnet('down')
+    expect(twice.code).toBe(0)
+    expect(twice.stdout).toContain('was running')
+  })
+
+  it('down stops the other nodes after one was killed', async () => {
+    const up = await testnet('up', '--providers', '2', '--consumers', '1', '--timeout', UP_TIMEOUT_S)
+    expect(up.code, up.stderr).toBe(0)
+    const victim = (await status()).nodes[1]
+    expect(victim?.name).toBe('provider-2')
+    process.kill(victim?.pid ?? 0, 'SIGKILL')
+    await waitFor('status to see provider-2 gone', async () => (await status()).nodes[1]?.alive === false)
+
+    const down = await testnet('down')
+    expect(down.code, down.stderr).toBe(0)
+    expect(down.stdout).toContain('stopped 2 nodes')
+    expect(down.stdout).toContain('not running: provider-2')
+    expect(runningUnder(dir.path)).toEqual([])
+  })
+
+  it('down stops the nodes of an up that was killed midway', async () => {
+    const up = spawn(process.execPath, [CLI, 'testnet', 'up', '--providers', '3', '--consumers', '2', '--dir', dir.path], { env, stdio: 'ignore' })
+    const stateFile = `${dir.path}/testnet.json`
+    await waitFor('up to record a node pid', () =>
+      existsSync(stateFile) && (JSON.parse(readFileSync(stateFile, 'utf8')) as TestnetState).nodes.some(n => n.pid != null))
+    up.kill('SIGKILL')
+    await new Promise(resolve => up.once('exit', resolve))
+
+    const orphaned = await status()
+    expect(orphaned.status).toBe('interrupted')
+    expect(orphaned.nodes[0]?.alive).toBe(true)
+
+    const down = await testnet('down')
+    expect(down.code, down.stderr).toBe(0)
+    expect(runningUnder(dir.path)).toEqual([])
+    expect((await status()).nodes.filter(n => n.alive)).toEqual([])
+  })
+})
