@@ -15,8 +15,12 @@ import { testnetLayout } from './layout.ts'
 import { daemonsUnder, isDaemonOf, listProcesses, signalNode, upProcess, type ProcessInfo } from './processes.ts'
 import { readState, writeState, type TestnetState } from './state.ts'
 
-/** Time for a graceful stop: libp2p closes its connections, LevelDB its files. */
-export const DEFAULT_GRACE_MS = 5_000
+/**
+ * Time for a graceful stop (libp2p closes its connections, LevelDB its files):
+ * a little more than the daemon's own shutdown deadline (5 s), so that SIGKILL
+ * is only for a daemon that hangs.
+ */
+export const DEFAULT_GRACE_MS = 6_000
 const KILL_WAIT_MS = 3_000
 const POLL_INTERVAL_MS = 50
 

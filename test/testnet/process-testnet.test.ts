@@ -5,30 +5,21 @@
  * assertion: `down`, then SIGKILL for anything still running from that
  * directory.
  */
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { listProcesses } from '../../src/testnet/processes.ts'
 import type { TestnetStatus } from '../../src/testnet/status.ts'
 import type { TestnetState } from '../../src/testnet/state.ts'
+import { CLI_ENTRY, cleanEnv, runCli, type CliResult } from '../helpers/cli.ts'
 import { tempDir, waitFor } from '../helpers/daemons.ts'
 
-const CLI = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url))
 /** Below vitest's 60 s, so a start that hangs fails with up's own message. */
 const UP_TIMEOUT_S = '40'
+const RUN_TIMEOUT_MS = 50_000
 
-interface Run { code: number | null, stdout: string, stderr: string }
-
-/** The user's CPNET_* settings must not leak into the tests' commands. */
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CPNET_')))
-
-async function cpnet (...args: string[]): Promise<Run> {
-  return new Promise(resolve => {
-    execFile(process.execPath, [CLI, ...args], { env }, (err, stdout, stderr) => {
-      resolve({ code: err == null ? 0 : (typeof err.code === 'number' ? err.code : null), stdout, stderr })
-    })
-  })
+async function cpnet (...args: string[]): Promise<CliResult> {
+  return runCli(args, cleanEnv(), RUN_TIMEOUT_MS)
 }
 
 /** Processes still running (zombies are not) with this directory on their command line. */
@@ -46,7 +37,7 @@ function killAll (pids: number[]): void {
 
 describe('process testnet (real daemons on loopback)', () => {
   let dir: ReturnType<typeof tempDir>
-  const testnet = async (...args: string[]): Promise<Run> => cpnet('testnet', ...args, '--dir', dir.path)
+  const testnet = async (...args: string[]): Promise<CliResult> => cpnet('testnet', ...args, '--dir', dir.path)
   const status = async (): Promise<TestnetStatus> => {
     const run = await testnet('status', '--json')
     expect(run.code, run.stderr).toBe(0)
@@ -121,7 +112,7 @@ describe('process testnet (real daemons on loopback)', () => {
   })
 
   it('down stops the nodes of an up that was killed midway', async () => {
-    const up = spawn(process.execPath, [CLI, 'testnet', 'up', '--providers', '3', '--consumers', '2', '--dir', dir.path], { env, stdio: 'ignore' })
+    const up = spawn(process.execPath, [CLI_ENTRY, 'testnet', 'up', '--providers', '3', '--consumers', '2', '--dir', dir.path], { env: cleanEnv(), stdio: 'ignore' })
     const stateFile = `${dir.path}/testnet.json`
     await waitFor('up to record a node pid', () =>
       existsSync(stateFile) && (JSON.parse(readFileSync(stateFile, 'utf8')) as TestnetState).nodes.some(n => n.pid != null))
