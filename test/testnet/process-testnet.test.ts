@@ -76,6 +76,13 @@ describe('process testnet (real daemons on loopback)', () => {
     expect(nodeStatus.code, nodeStatus.stderr).toBe(0)
     expect((JSON.parse(nodeStatus.stdout) as { info: { peerId: string } }).info.peerId).toBe(consumer?.peerId)
 
+    const log = await testnet('logs', 'provider-2')
+    expect(log.code, log.stderr).toBe(0)
+    expect(log.stdout).toContain('Daemon is ready')
+    const unknown = await testnet('logs', 'provider-9')
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toContain('has no node "provider-9"')
+
     const again = await testnet('up', '--providers', '1', '--consumers', '0')
     expect(again.code).toBe(1)
     expect(again.stderr.trim().split('\n')).toHaveLength(1)
