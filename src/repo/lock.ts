@@ -10,13 +10,28 @@ export interface RepoLock {
   release: () => void
 }
 
+/**
+ * A zombie is a daemon that exited but was not reaped (pid 1 in some
+ * containers never reaps orphans); kill(pid, 0) still succeeds for it.
+ */
+function isZombie (pid: number): boolean {
+  if (process.platform !== 'linux') return false
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // the state letter follows the command name, which is in parentheses and may hold spaces
+    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z'
+  } catch {
+    return false
+  }
+}
+
 function isAlive (pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
+  return !isZombie(pid)
 }
 
 function readOwner (path: string): number | undefined {
