@@ -2,7 +2,8 @@
  * The consumer's cache of verified offers. It keeps the newest offer per CPI
  * (a lower seq never replaces a higher one, so a replayed record cannot undo
  * an update) and, per capability key, which CPIs the last search under that
- * key found and when. Expired and withdrawn offers are never returned. Both
+ * key found and when. Expired and withdrawn offers are never returned, and a
+ * result with an expired member is not used at all. Both
  * maps are bounded; the least recently written entries go first.
  */
 import { CACHE_MAX_KEYS, CACHE_MAX_OFFERS } from './constants.ts'
@@ -68,14 +69,20 @@ export class OfferCache {
     touch(this.keys, key, { cpis: found, refreshedAt: now }, CACHE_MAX_KEYS)
   }
 
-  /** The live offers last found under `key`, with the age of that result; undefined when there are none. */
+  /**
+   * The offers last found under `key`, with the age of that result. Undefined
+   * (a miss: ask the network) when there is none, or when one of them has
+   * expired since: the network then knows better, a provider may be gone.
+   */
   result (key: string, now = Date.now()): { offers: CachedOffer[], ageMs: number } | undefined {
     const entry = this.keys.get(key)
-    if (entry == null) return undefined
-    const offers = [...entry.cpis].flatMap(cpi => {
+    if (entry == null || entry.cpis.size === 0) return undefined
+    const offers: CachedOffer[] = []
+    for (const cpi of entry.cpis) {
       const held = this.get(cpi, now)
-      return held != null && !held.verified.offer.withdrawn ? [held] : []
-    })
-    return offers.length > 0 ? { offers, ageMs: now - entry.refreshedAt } : undefined
+      if (held == null) return undefined
+      if (!held.verified.offer.withdrawn) offers.push(held)
+    }
+    return { offers, ageMs: now - entry.refreshedAt }
   }
 }

@@ -105,7 +105,7 @@ export class OfferSearch {
     const cpi = parseCpi(cpiText)
     const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.controller.signal])
     const direct = await this.fromProvider({ id: cpi.peerId, multiaddrs: [] }, signal, [cpi.pool])
-    const found = direct.find(o => o.verified.offer.cpi === cpiText) ??
+    const found = direct.offers.find(o => o.verified.offer.cpi === cpiText) ??
       await this.fromDht(cpiText, signal) ??
       this.cache.get(cpiText)
     if (found == null || found.verified.offer.withdrawn) throw new OfferNotFoundError(`no valid offer for ${cpiText}`)
@@ -147,7 +147,10 @@ export class OfferSearch {
             break query
           }
           asked.add(id)
-          jobs.push(this.fromProvider(peer, signal).then(keep))
+          jobs.push(this.fromProvider(peer, signal).then(({ offers, answered }) => {
+            keep(offers)
+            if (!answered) cutShort = true
+          }))
         }
       }
     } catch (err) {
@@ -158,26 +161,32 @@ export class OfferSearch {
     return { offers: [...found.values()], partial: cutShort || signal.aborted }
   }
 
-  /** A provider's verified offers; never throws (a failure is logged and yields what the DHT has). */
-  private async fromProvider (peer: PeerInfo, signal: AbortSignal, pools?: string[]): Promise<CachedOffer[]> {
+  /**
+   * A provider's verified offers; never throws: a failure is logged and yields
+   * what the DHT has. `answered` is false when the provider ran out of time (a
+   * slow provider makes the result partial; one that refuses, a gone one, does not).
+   */
+  private async fromProvider (peer: PeerInfo, signal: AbortSignal, pools?: string[]): Promise<{ offers: CachedOffer[], answered: boolean }> {
     const { libp2p } = this.init
     let raw: Uint8Array[]
     if (peer.id.equals(libp2p.peerId)) {
       const local = this.init.local()
       raw = pools == null ? [...local.values()] : pools.flatMap(p => local.get(p) ?? [])
     } else {
+      const step = AbortSignal.any([signal, AbortSignal.timeout(this.init.fetchTimeoutMs)])
       try {
-        if (peer.multiaddrs.length > 0) await libp2p.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs })
-        raw = await fetchOffers(libp2p, peer.id, { signal: AbortSignal.any([signal, AbortSignal.timeout(this.init.fetchTimeoutMs)]), pools })
+        // addresses from the provider record, for a provider not connected yet
+        if (peer.multiaddrs.length > 0 && libp2p.getConnections(peer.id).length === 0) await libp2p.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs })
+        raw = await fetchOffers(libp2p, peer.id, { signal: step, pools })
       } catch (err) {
         this.log.debug('offers fetch failed; asking the DHT', { peer: peer.id.toString(), error: (err as Error).message })
         const known = pools?.map(p => `cpi:${peer.id.toString()}/${p}`) ?? this.cache.cpisOf(peer.id.toString())
         const fromDht = await Promise.all(known.map(async cpi => this.fromDht(cpi, signal)))
-        return fromDht.filter(o => o != null)
+        return { offers: fromDht.filter(o => o != null), answered: !step.aborted }
       }
     }
     const verified = await Promise.all(raw.map(async bytes => this.verify(bytes, 'direct', peer.id)))
-    return verified.filter(o => o != null)
+    return { offers: verified.filter(o => o != null), answered: true }
   }
 
   private async fromDht (cpiText: string, signal: AbortSignal): Promise<CachedOffer | undefined> {

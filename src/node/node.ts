@@ -5,6 +5,7 @@
 import { Level } from 'level'
 import { LevelDatastore } from 'datastore-level'
 import type { PeerId } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
 import type { Config } from '../config/schema.ts'
 import type { Logger } from '../log/logger.ts'
 import type { OpenRepo } from '../repo/repo.ts'
@@ -53,7 +54,7 @@ export class CpnetNode {
   private _status: NodeStatus = 'stopped'
   private _libp2p?: CpnetLibp2p
   private _db?: NodeDb
-  private datastore?: LevelDatastore
+  private _datastore?: LevelDatastore
   private bootstrapper?: Bootstrapper
   private _inventory?: Inventory
   private _discovery?: Discovery
@@ -90,6 +91,12 @@ export class CpnetNode {
     return this._db
   }
 
+  /** libp2p's datastore (peer store, DHT records and provider records). */
+  get datastore (): Datastore {
+    if (this._datastore == null) throw new NodeNotRunningError()
+    return this._datastore
+  }
+
   get inventory (): Inventory {
     if (this._inventory == null) throw new NodeNotRunningError()
     return this._inventory
@@ -121,12 +128,12 @@ export class CpnetNode {
         capacity: this.init.capacity
       })
       await this._inventory.start()
-      this.datastore = new LevelDatastore(this.repo.layout.datastore)
-      await this.datastore.open().catch(err => { throw lockedOr(err, this.repo.layout.root) })
+      this._datastore = new LevelDatastore(this.repo.layout.datastore)
+      await this._datastore.open().catch(err => { throw lockedOr(err, this.repo.layout.root) })
       this._libp2p = await buildLibp2p({
         config: this.config,
         privateKey: this.repo.privateKey,
-        datastore: this.datastore,
+        datastore: this._datastore,
         transport: this.init.transport,
         metricsRegistry: this.metrics?.registry,
         dhtValidators: { [DHT_NAMESPACE]: offerValidator(this.seqFloor) },
@@ -165,13 +172,13 @@ export class CpnetNode {
     await this.bootstrapper?.stop()
     await this._libp2p?.stop()
     this._inventory?.stop()
-    await this.datastore?.close()
+    await this._datastore?.close()
     await this._db?.close()
     this._libp2p = undefined
     this._discovery = undefined
     this._inventory = undefined
     this._db = undefined
-    this.datastore = undefined
+    this._datastore = undefined
     this._status = 'stopped'
   }
 }
