@@ -10,7 +10,7 @@
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { fromString as utf8 } from 'uint8arrays/from-string'
 import { concat } from 'uint8arrays/concat'
-import type { Cpi } from '../identity/cpi.ts'
+import { assertOwner, type Cpi } from '../identity/cpi.ts'
 import { OFFER_MAX_ADDRS, OFFER_MAX_BYTES, OFFER_MAX_LABELS, OFFER_SIGNATURE_DOMAIN } from './constants.ts'
 import { InvalidOfferError } from './errors.ts'
 import { checkOffer } from './offer-rules.ts'
@@ -68,8 +68,12 @@ export async function verifySignedOffer (bytes: Uint8Array, options: VerifyOptio
     throw new InvalidOfferError('malformed', (err as Error).message)
   }
   const cpi = checkOffer(offer, options.now ?? Date.now())
-  if (options.from != null && !cpi.peerId.equals(options.from)) {
-    throw new InvalidOfferError('not-owner', `${offer.cpi} was served by ${options.from.toString()}, not by its owner`)
+  if (options.from != null) {
+    try {
+      assertOwner(cpi, options.from)
+    } catch (err) {
+      throw new InvalidOfferError('not-owner', `served by another peer: ${(err as Error).message}`)
+    }
   }
   if (cpi.peerId.type !== 'Ed25519') {
     throw new InvalidOfferError('bad-cpi', `${offer.cpi}: only Ed25519 PeerIds carry the key that verifies an offer`)
