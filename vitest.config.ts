@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config'
 
+// Every in-process node's LevelDB works on libuv's thread pool, 4 threads by
+// default and shared by the whole process; with 20 nodes in one test file the
+// DHT's reads and writes queue there for seconds. Workers are forked from
+// this process and inherit the variable (it must be set before a pool exists).
+process.env.UV_THREADPOOL_SIZE ??= '32'
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],

@@ -5,6 +5,8 @@ import { registerDaemon } from './commands/daemon.ts'
 import { registerStatus } from './commands/status.ts'
 import { registerPeers } from './commands/peers.ts'
 import { registerConnect } from './commands/connect.ts'
+import { registerOffers } from './commands/offers.ts'
+import { registerProvider } from './commands/provider.ts'
 import { registerTestnet } from './commands/testnet.ts'
 
 /** Options every command accepts (before or after the command name). */
@@ -29,6 +31,8 @@ export function buildProgram (): Command {
   registerStatus(program)
   registerPeers(program)
   registerConnect(program)
+  registerOffers(program)
+  registerProvider(program)
   registerTestnet(program)
   return program
 }

@@ -118,6 +118,16 @@ function checkRules (config: Config): Array<Omit<ConfigIssue, 'source'>> {
   if (!LOOPBACK_HOSTS.has(config.rpc.host) && !config.rpc.allowRemote) {
     issues.push({ field: 'rpc.host', problem: `"${config.rpc.host}" is not a loopback address; set rpc.allowRemote to true to expose the API` })
   }
+  const d = config.discovery
+  if (d.provideValiditySec < 3 * d.reprovideIntervalSec) {
+    issues.push({ field: 'discovery.provideValiditySec', problem: `${d.provideValiditySec} s is less than 3 × discovery.reprovideIntervalSec (${d.reprovideIntervalSec} s): provider records would lapse between re-provides` })
+  }
+  if (d.offerTtlSec < 2 * d.republishIntervalSec) {
+    issues.push({ field: 'discovery.offerTtlSec', problem: `${d.offerTtlSec} s is less than 2 × discovery.republishIntervalSec (${d.republishIntervalSec} s): offers would expire between republications` })
+  }
+  if (config.provider.minLeaseSec > config.provider.maxLeaseSec) {
+    issues.push({ field: 'provider.minLeaseSec', problem: `${config.provider.minLeaseSec} is above provider.maxLeaseSec (${config.provider.maxLeaseSec})` })
+  }
   return issues
 }
 

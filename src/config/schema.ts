@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { LOG_LEVELS } from '../log/logger.ts'
+import { ProviderConfigSchema } from '../inventory/pool.ts'
 
 const strict = { additionalProperties: false } as const
 const Port = Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 lets the OS choose' })
@@ -45,6 +46,21 @@ export const MetricsConfigSchema = Type.Object({
   enabled: Type.Boolean({ description: 'Serve Prometheus text at GET /metrics on the RPC port' })
 }, strict)
 
+const Seconds = (min: number, max: number, description: string) => Type.Number({ minimum: min, maximum: max, description })
+const Millis = (description: string) => Type.Integer({ minimum: 10, maximum: 60_000, description })
+
+export const DiscoveryConfigSchema = Type.Object({
+  provideValiditySec: Seconds(3, 172_800, 'How long DHT peers keep our capability-key provider records; at least 3 × reprovideIntervalSec'),
+  reprovideIntervalSec: Seconds(1, 86_400, 'How often kad-dht checks provider records: re-provides ours, drops expired ones of others'),
+  offerTtlSec: Seconds(2, 86_400, 'Validity of a signed offer (expiresAt − issuedAt); at least 2 × republishIntervalSec'),
+  republishIntervalSec: Seconds(1, 43_200, 'How often offers are signed anew and put in the DHT even when nothing changed'),
+  searchTimeoutMs: Millis('Deadline of offers_search and offers_get when the caller gives none'),
+  fetchTimeoutMs: Millis('Deadline of one /cpnet/offers/1.0.0 request'),
+  cacheRefreshSec: Seconds(0.1, 3600, 'A cached search result older than this is refreshed in the background when read'),
+  maxProviders: Type.Integer({ minimum: 1, maximum: 1000, description: 'Providers asked per search at most' }),
+  defaultLimit: Type.Integer({ minimum: 1, maximum: 1000, description: 'Offers returned when the caller gives no limit' })
+}, strict)
+
 export const ConfigSchema = Type.Object({
   listen: multiaddrs('libp2p listen multiaddrs'),
   announce: multiaddrs('Multiaddrs announced to peers instead of the listen addresses (e.g. behind NAT)'),
@@ -53,7 +69,9 @@ export const ConfigSchema = Type.Object({
   dht: DhtConfigSchema,
   network: NetworkConfigSchema,
   log: LogConfigSchema,
-  metrics: MetricsConfigSchema
+  metrics: MetricsConfigSchema,
+  provider: ProviderConfigSchema,
+  discovery: DiscoveryConfigSchema
 }, strict)
 
 export type Config = Static<typeof ConfigSchema>

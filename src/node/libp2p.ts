@@ -49,6 +49,22 @@ export interface BuildLibp2pInit {
 const PING_STREAM_LIMIT = 8
 const LOOPBACK_V4 = '127.0.0.1'
 
+/**
+ * kad-dht 16.4 keeps provider records (ours and others') in its datastore and
+ * checks them every `interval`: others' are dropped once older than `validity`
+ * (getProviders itself does not look at age), ours are re-provided once they
+ * are within `threshold` of it. With threshold = validity − interval a record
+ * of ours is re-provided one to two intervals after it was written, so it never
+ * lapses while the node runs (config guarantees validity ≥ 3 × interval), and a
+ * stopped provider is forgotten by others within validity + interval.
+ * (`providers.provideValidity` is not read by kad-dht 16.4.)
+ */
+function reprovideOptions (discovery: Config['discovery']): { validity: number, interval: number, threshold: number } {
+  const validity = discovery.provideValiditySec * 1000
+  const interval = discovery.reprovideIntervalSec * 1000
+  return { validity, interval, threshold: validity - interval }
+}
+
 export async function buildLibp2p (init: BuildLibp2pInit): Promise<CpnetLibp2p> {
   const { config } = init
   const transport = init.transport ?? 'tcp'
@@ -75,7 +91,8 @@ export async function buildLibp2p (init: BuildLibp2pInit): Promise<CpnetLibp2p> 
         clientMode: config.dht.mode === 'client',
         peerInfoMapper: config.dht.addresses === 'all' ? passthroughMapper : removePrivateAddressesMapper,
         validators: init.dhtValidators ?? {},
-        selectors: init.dhtSelectors ?? {}
+        selectors: init.dhtSelectors ?? {},
+        reprovide: reprovideOptions(config.discovery)
       }),
       pubsub: gossipsub({
         globalSignaturePolicy: 'StrictSign',

@@ -5,6 +5,7 @@
 import { Level } from 'level'
 import { LevelDatastore } from 'datastore-level'
 import type { PeerId } from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
 import type { Config } from '../config/schema.ts'
 import type { Logger } from '../log/logger.ts'
 import type { OpenRepo } from '../repo/repo.ts'
@@ -13,6 +14,13 @@ import { defineError } from '../errors.ts'
 import { Bootstrapper } from './bootstrap.ts'
 import { buildLibp2p, type CpnetLibp2p, type TransportKind } from './libp2p.ts'
 import { NodeMetrics } from './metrics.ts'
+import { Inventory } from '../inventory/inventory.ts'
+import { PoolStore } from '../inventory/store.ts'
+import type { CapacitySource } from '../inventory/capacity.ts'
+import { Discovery } from '../discovery/service.ts'
+import { DHT_NAMESPACE } from '../discovery/constants.ts'
+import { offerSelector, offerValidator } from '../discovery/record.ts'
+import { SeqFloor } from '../discovery/seq-floor.ts'
 
 export type NodeStatus = 'stopped' | 'starting' | 'running' | 'stopping'
 
@@ -21,6 +29,8 @@ export interface CpnetNodeInit {
   logger: Logger
   transport?: TransportKind
   processMetrics?: boolean
+  /** Free GPUs per pool; every GPU is free when absent (until the ledger exists). */
+  capacity?: CapacitySource
 }
 
 /** cpnet's own database: keys are strings, values are bytes or JSON per sublevel. */
@@ -39,8 +49,12 @@ export class CpnetNode {
   private _status: NodeStatus = 'stopped'
   private _libp2p?: CpnetLibp2p
   private _db?: NodeDb
-  private datastore?: LevelDatastore
+  private _datastore?: LevelDatastore
   private bootstrapper?: Bootstrapper
+  private _inventory?: Inventory
+  private _discovery?: Discovery
+  /** Outlives restarts of libp2p: the highest offer seq accepted per CPI. */
+  private readonly seqFloor = new SeqFloor()
   private startedAt = 0
 
   constructor (init: CpnetNodeInit) {
@@ -63,18 +77,29 @@ export class CpnetNode {
   }
 
   get libp2p (): CpnetLibp2p {
-    if (this._libp2p == null) throw new NodeNotRunningError('the node is not running')
-    return this._libp2p
+    return whileRunning(this._libp2p)
   }
 
   get db (): NodeDb {
-    if (this._db == null) throw new NodeNotRunningError('the node is not running')
-    return this._db
+    return whileRunning(this._db)
   }
 
-  /** A provider offers pools; until inventory is configured every node is a consumer. */
+  /** libp2p's datastore (peer store, DHT records and provider records). */
+  get datastore (): Datastore {
+    return whileRunning(this._datastore)
+  }
+
+  get inventory (): Inventory {
+    return whileRunning(this._inventory)
+  }
+
+  get discovery (): Discovery {
+    return whileRunning(this._discovery)
+  }
+
+  /** A node with pools offers them; one with neither GPUs nor declared pools is a pure consumer. */
   get role (): 'provider' | 'consumer' {
-    return 'consumer'
+    return (this._inventory?.list().length ?? 0) > 0 ? 'provider' : 'consumer'
   }
 
   get uptimeSeconds (): number {
@@ -86,14 +111,23 @@ export class CpnetNode {
     this._status = 'starting'
     try {
       this._db = await openLevel(this.repo.layout.db, this.repo.layout.root)
-      this.datastore = new LevelDatastore(this.repo.layout.datastore)
-      await this.datastore.open().catch(err => { throw lockedOr(err, this.repo.layout.root) })
+      this._inventory = new Inventory({
+        config: this.config.provider,
+        store: new PoolStore(this._db),
+        logger: this.init.logger,
+        capacity: this.init.capacity
+      })
+      await this._inventory.start()
+      this._datastore = new LevelDatastore(this.repo.layout.datastore)
+      await this._datastore.open().catch(err => { throw lockedOr(err, this.repo.layout.root) })
       this._libp2p = await buildLibp2p({
         config: this.config,
         privateKey: this.repo.privateKey,
-        datastore: this.datastore,
+        datastore: this._datastore,
         transport: this.init.transport,
-        metricsRegistry: this.metrics?.registry
+        metricsRegistry: this.metrics?.registry,
+        dhtValidators: { [DHT_NAMESPACE]: offerValidator(this.seqFloor) },
+        dhtSelectors: { [DHT_NAMESPACE]: offerSelector }
       })
       await this._libp2p.start()
       this.bootstrapper = new Bootstrapper(this._libp2p, this.init.logger, {
@@ -102,6 +136,15 @@ export class CpnetNode {
         minPeers: this.config.network.minPeers
       })
       await this.bootstrapper.start()
+      this._discovery = new Discovery({
+        libp2p: this._libp2p,
+        privateKey: this.repo.privateKey,
+        inventory: this._inventory,
+        db: this._db,
+        config: this.config.discovery,
+        logger: this.init.logger
+      })
+      await this._discovery.start()
       this.startedAt = Date.now()
       this._status = 'running'
       this.log.info('node started', { peerId: this.peerId.toString(), addrs: this._libp2p.getMultiaddrs().map(String) })
@@ -115,15 +158,25 @@ export class CpnetNode {
   async stop (): Promise<void> {
     if (this._status !== 'running') return
     this._status = 'stopping'
+    await this._discovery?.stop()
     await this.bootstrapper?.stop()
     await this._libp2p?.stop()
-    await this.datastore?.close()
+    this._inventory?.stop()
+    await this._datastore?.close()
     await this._db?.close()
     this._libp2p = undefined
+    this._discovery = undefined
+    this._inventory = undefined
     this._db = undefined
-    this.datastore = undefined
+    this._datastore = undefined
     this._status = 'stopped'
   }
+}
+
+/** A part that exists only while the node runs. */
+function whileRunning<T> (part: T | undefined): T {
+  if (part == null) throw new NodeNotRunningError('the node is not running')
+  return part
 }
 
 function lockedOr (err: unknown, root: string): unknown {

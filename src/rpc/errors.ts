@@ -86,7 +86,10 @@ const CODES_BY_ERROR_NAME: Record<string, number> = {
   NotFoundError: ErrorCode.NOT_FOUND,
   InvalidParametersError: ErrorCode.INVALID_PARAMS,
   InvalidMultiaddrError: ErrorCode.INVALID_PARAMS,
-  NotStartedError: ErrorCode.UNAVAILABLE
+  NotStartedError: ErrorCode.UNAVAILABLE,
+  OfferNotFoundError: ErrorCode.NOT_FOUND,
+  PoolNotFoundError: ErrorCode.NOT_FOUND,
+  PoolConflictError: ErrorCode.SERVER_ERROR
 }
 
 export function toErrorObject (err: unknown): JsonRpcErrorObject {

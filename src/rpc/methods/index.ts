@@ -6,6 +6,11 @@ import { nodeConnect } from './node/connect.ts'
 import { nodeHealth } from './node/health.ts'
 import { nodeInfo } from './node/info.ts'
 import { nodePeers } from './node/peers.ts'
+import { offersGet } from './offers/get.ts'
+import { offersSearch } from './offers/search.ts'
+import { providerAddPool } from './provider/add-pool.ts'
+import { providerPools } from './provider/pools.ts'
+import { providerRemovePool } from './provider/remove-pool.ts'
 
 /** The API's namespaces, as in DESIGN: one per part of the node. */
 export const RPC_NAMESPACES = ['node', 'offers', 'prices', 'lease', 'provider'] as const
@@ -17,6 +22,11 @@ export function nodeMethods (node: CpnetNode): MethodRegistry {
     nodePeers(node),
     nodeConnect(node),
     nodeHealth(node),
+    offersSearch(node),
+    offersGet(node),
+    providerPools(node),
+    providerAddPool(node),
+    providerRemovePool(node),
     rpcDiscover(registry)
   )
   return registry

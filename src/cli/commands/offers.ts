@@ -1,0 +1,58 @@
+import type { Command } from 'commander'
+import { clientAction } from '../client-command.ts'
+import { formatTable } from '../output.ts'
+import type { OfferView } from '../../discovery/view.ts'
+
+interface SearchResult { offers: OfferView[], partial: boolean, fromCache: boolean }
+
+const MIB_PER_GIB = 1024
+
+/** The table people read: CPI, model, free/total GPUs, GPU memory, price, region. */
+export function renderOffers (offers: OfferView[], partial = false): string {
+  const table = offers.length === 0
+    ? 'no offers'
+    : formatTable(['CPI', 'MODEL', 'FREE/TOTAL', 'GPU MEM', 'PRICE/GPU-H', 'REGION'], offers.map(o => [
+      o.cpi,
+      o.resource.model,
+      `${o.resource.availableGpus}/${o.resource.totalGpus}`,
+      `${Math.round(o.resource.gpuMemoryMib / MIB_PER_GIB)} GiB`,
+      `${o.price.perGpuHour} ${o.price.currency}`,
+      o.region
+    ]))
+  return partial ? `${table}\n(partial: the deadline passed before every provider answered)` : table
+}
+
+function positiveInt (value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`not a positive integer: ${value}`)
+  return n
+}
+
+export function registerOffers (program: Command): void {
+  const offers = program.command('offers').description('find and inspect offers')
+  offers.command('search')
+    .description('search offers with a filter, e.g. "model=h100 gpus>=4 price<=2.5" (docs/FILTERS.md)')
+    .argument('[filter]', 'terms field<op>value separated by spaces; empty matches everything', '')
+    .option('--sort <key>', 'price, free or rtt', 'price')
+    .option('--limit <n>', 'at most this many offers', positiveInt)
+    .option('--timeout <ms>', 'deadline in milliseconds', positiveInt)
+    .option('--no-cache', 'ask the network even when the cache could answer')
+    .action(clientAction(
+      async (client, filter: string, opts: { sort: string, limit?: number, timeout?: number, cache: boolean }) =>
+        client.call<SearchResult>('offers_search', {
+          filter,
+          sort: opts.sort,
+          ...(opts.limit != null ? { limit: opts.limit } : {}),
+          ...(opts.timeout != null ? { timeoutMs: opts.timeout } : {}),
+          cache: opts.cache
+        }),
+      r => renderOffers(r.offers, r.partial)
+    ))
+  offers.command('get')
+    .description('the current offer of one CPI')
+    .argument('<cpi>', 'cpi:<peerId>/<pool>')
+    .action(clientAction(
+      async (client, cpi: string) => client.call<OfferView>('offers_get', { cpi }),
+      o => renderOffers([o])
+    ))
+}

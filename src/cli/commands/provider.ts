@@ -1,0 +1,91 @@
+import type { Command } from 'commander'
+import { clientAction } from '../client-command.ts'
+import { formatTable } from '../output.ts'
+import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
+import type { PoolSpec } from '../../inventory/pool.ts'
+
+const MICROS = 1_000_000
+
+export function renderPools (pools: PoolView[]): string {
+  return pools.length === 0
+    ? 'no pools (this node is a pure consumer)'
+    : formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'REGION', 'OFFERED', 'CPI'], pools.map(p => [
+      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, `${p.price.microsPerGpuHour / MICROS} ${p.price.currency}`, p.region, p.offered ? 'yes' : 'no', p.cpi
+    ]))
+}
+
+interface AddOptions {
+  model: string
+  gpus: string
+  gpuMemory: string
+  vendor?: string
+  interconnect?: string
+  region?: string
+  label?: string[]
+  price?: string
+  currency?: string
+  cpuCores?: string
+  ram?: string
+  disk?: string
+  bandwidth?: string
+}
+
+/** Numbers stay as typed when they are not numbers: the daemon's -32602 then names the field. */
+function num (value: string | undefined): number | undefined {
+  if (value == null) return undefined
+  const n = Number(value)
+  return Number.isFinite(n) && value.trim() !== '' ? n : (value as unknown as number)
+}
+
+export function specFromOptions (name: string, o: AddOptions): Record<string, unknown> {
+  const spec: Partial<Record<keyof PoolSpec, unknown>> = {
+    name,
+    model: o.model,
+    gpus: num(o.gpus),
+    gpuMemoryMib: num(o.gpuMemory),
+    vendor: o.vendor,
+    interconnect: o.interconnect,
+    region: o.region,
+    labels: o.label,
+    cpuCores: num(o.cpuCores),
+    ramGib: num(o.ram),
+    diskGib: num(o.disk),
+    bandwidthMbps: num(o.bandwidth)
+  }
+  if (o.price != null) spec.price = { microsPerGpuHour: Math.round(Number(o.price) * MICROS), currency: o.currency ?? 'USD' }
+  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined))
+}
+
+export function registerProvider (program: Command): void {
+  const provider = program.command('provider').description('the pools this node offers')
+  provider.command('pools')
+    .description('list pools: detected, declared in config, added here')
+    .action(clientAction(async client => client.call<PoolView[]>('provider_pools'), renderPools))
+  provider.command('add')
+    .description('add (or replace) a pool; it persists and is offered at once')
+    .argument('<name>', 'pool name: lower-case letters, digits and hyphens')
+    .requiredOption('--model <model>', 'GPU model, e.g. "NVIDIA H100 80GB HBM3"')
+    .requiredOption('--gpus <n>', 'GPUs in the pool')
+    .requiredOption('--gpu-memory <MiB>', 'memory of one GPU in MiB')
+    .option('--vendor <vendor>', 'GPU vendor (default nvidia)')
+    .option('--interconnect <kind>', 'pcie, nvlink, … (default pcie)')
+    .option('--region <region>', 'e.g. cn-east-1 (default: provider.region)')
+    .option('--label <label...>', 'labels a filter can ask for')
+    .option('--price <units>', 'price per GPU-hour, e.g. 2.5 (default: provider.price)')
+    .option('--currency <code>', 'currency of --price (default USD)')
+    .option('--cpu-cores <n>', 'CPU cores with the pool')
+    .option('--ram <GiB>', 'RAM with the pool')
+    .option('--disk <GiB>', 'disk with the pool')
+    .option('--bandwidth <Mbps>', 'network bandwidth')
+    .action(clientAction(
+      async (client, name: string, opts: AddOptions) => client.call<PoolView>('provider_addPool', specFromOptions(name, opts)),
+      pool => `offering ${pool.cpi}\n${renderPools([pool])}`
+    ))
+  provider.command('remove')
+    .description('remove a pool added with `provider add`; its offer is withdrawn')
+    .argument('<name>', 'pool name')
+    .action(clientAction(
+      async (client, name: string) => client.call<{ removed: string }>('provider_removePool', { name }),
+      r => `withdrawn ${r.removed}`
+    ))
+}

@@ -1,0 +1,248 @@
+/**
+ * Search: find providers of the most selective capability key for the filter,
+ * fetch each one's current offers over /cpnet/offers/1.0.0 (the DHT record as
+ * fallback for CPIs already known), verify every offer, then filter, de-dup by
+ * CPI (newest seq wins), sort and cut to the limit. Whatever has arrived when
+ * the deadline passes is returned with `partial: true`. Repeat queries are
+ * answered from the cache at once and refreshed in the background.
+ */
+import type { PeerId, PeerInfo } from '@libp2p/interface'
+import type { Logger } from '../log/logger.ts'
+import type { CpnetLibp2p } from '../node/libp2p.ts'
+import { parseCpi } from '../identity/cpi.ts'
+import { OfferCache, type CachedOffer, type OfferSource } from './cache.ts'
+import { capabilityCid } from './capability.ts'
+import { OfferNotFoundError } from './errors.ts'
+import { fetchOffers } from './fetch-client.ts'
+import { matches, parseFilter, searchKey, type Filter } from './filter.ts'
+import { offerDhtKey } from './record.ts'
+import { verifySignedOffer, type VerifiedOffer } from './signed-offer.ts'
+import type { CurrentOffers } from './fetch-handler.ts'
+
+export const SORT_KEYS = ['price', 'free', 'rtt'] as const
+export type SortKey = typeof SORT_KEYS[number]
+
+export interface SearchParams {
+  filter: string
+  sort?: SortKey
+  limit?: number
+  timeoutMs?: number
+  /** false: ask the network even when the cache could answer. */
+  cache?: boolean
+  signal?: AbortSignal
+}
+
+export interface SearchHit {
+  verified: VerifiedOffer
+  source: OfferSource
+  /** Round-trip time to the provider measured by libp2p, when connected. */
+  rttMs?: number
+}
+
+export interface SearchResult {
+  offers: SearchHit[]
+  partial: boolean
+  fromCache: boolean
+}
+
+export interface OfferSearchInit {
+  libp2p: CpnetLibp2p
+  /** This node's own signed offers (a provider finds itself without the network). */
+  local: CurrentOffers
+  logger: Logger
+  defaultTimeoutMs: number
+  fetchTimeoutMs: number
+  /** Cached results older than this are refreshed in the background when read. */
+  cacheRefreshMs: number
+  /** Providers asked per search at most. */
+  maxProviders: number
+  defaultLimit: number
+}
+
+export class OfferSearch {
+  readonly cache = new OfferCache()
+  private readonly init: OfferSearchInit
+  private readonly log: Logger
+  private readonly refreshing = new Map<string, Promise<void>>()
+  private readonly controller = new AbortController()
+
+  constructor (init: OfferSearchInit) {
+    this.init = init
+    this.log = init.logger.forComponent('cpnet:discovery:search')
+  }
+
+  /** Aborts background refreshes and waits for them. */
+  async stop (): Promise<void> {
+    this.controller.abort()
+    await Promise.allSettled([...this.refreshing.values()])
+  }
+
+  /** Parses the filter first: a FilterSyntaxError is thrown before any network work. */
+  async search (params: SearchParams): Promise<SearchResult> {
+    const filter = parseFilter(params.filter)
+    const key = searchKey(filter)
+    const rank = (offers: CachedOffer[]): SearchHit[] =>
+      this.rank(offers, filter, params.sort ?? 'price', params.limit ?? this.init.defaultLimit)
+    if (params.cache !== false) {
+      const cached = this.cache.result(key)
+      if (cached != null) {
+        if (cached.ageMs >= this.init.cacheRefreshMs) this.refresh(key)
+        return { offers: rank(cached.offers.map(o => ({ ...o, source: 'cache' }))), partial: false, fromCache: true }
+      }
+    }
+    const signal = AbortSignal.any([
+      AbortSignal.timeout(params.timeoutMs ?? this.init.defaultTimeoutMs),
+      this.controller.signal,
+      ...(params.signal != null ? [params.signal] : [])
+    ])
+    const { offers, partial } = await this.collect(key, signal)
+    this.cache.setResult(key, offers.map(o => o.verified.offer.cpi), !partial)
+    return { offers: rank(offers), partial, fromCache: false }
+  }
+
+  /** One CPI: its provider first, then the DHT record, then the cache. */
+  async get (cpiText: string, timeoutMs = this.init.defaultTimeoutMs): Promise<SearchHit> {
+    const cpi = parseCpi(cpiText)
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.controller.signal])
+    const direct = await this.fromProvider({ id: cpi.peerId, multiaddrs: [] }, signal, [cpi.pool])
+    const found = direct.offers.find(o => o.verified.offer.cpi === cpiText) ??
+      await this.fromDht(cpiText, signal) ??
+      this.cache.get(cpiText)
+    if (found == null || found.verified.offer.withdrawn) throw new OfferNotFoundError(`no valid offer for ${cpiText}`)
+    return this.hit(found)
+  }
+
+  private refresh (key: string): void {
+    if (this.refreshing.has(key) || this.controller.signal.aborted) return
+    const signal = AbortSignal.any([AbortSignal.timeout(this.init.defaultTimeoutMs), this.controller.signal])
+    const job = this.collect(key, signal)
+      .then(({ offers, partial }) => { this.cache.setResult(key, offers.map(o => o.verified.offer.cpi), !partial) })
+      .catch(err => { this.log.debug('background refresh failed', { key, error: (err as Error).message }) })
+      .finally(() => { this.refreshing.delete(key) })
+    this.refreshing.set(key, job)
+  }
+
+  /** Providers of `key` and their verified offers, until the query ends or `signal` aborts. */
+  private async collect (key: string, signal: AbortSignal): Promise<{ offers: CachedOffer[], partial: boolean }> {
+    const found = new Map<string, CachedOffer>()
+    const asked = new Set<string>()
+    const jobs: Array<Promise<void>> = []
+    let cutShort = false
+    const keep = (offers: CachedOffer[]): void => {
+      for (const offer of offers) {
+        const kept = this.cache.put(offer)
+        const cpi = kept.verified.offer.cpi
+        if ((found.get(cpi)?.verified.seq ?? -1) < kept.verified.seq) found.set(cpi, kept)
+      }
+    }
+    try {
+      const cid = await capabilityCid(key)
+      query: for await (const event of this.init.libp2p.services.dht.findProviders(cid, { signal })) {
+        if (event.name !== 'PROVIDER') continue
+        for (const peer of event.providers) {
+          const id = peer.id.toString()
+          if (asked.has(id)) continue
+          if (asked.size >= this.init.maxProviders) {
+            cutShort = true
+            break query
+          }
+          asked.add(id)
+          jobs.push(this.fromProvider(peer, signal).then(({ offers, answered }) => {
+            keep(offers)
+            if (!answered) cutShort = true
+          }))
+        }
+      }
+    } catch (err) {
+      cutShort = true
+      if (!signal.aborted) this.log.debug('provider query failed', { key, error: (err as Error).message })
+    }
+    await Promise.all(jobs)
+    return { offers: [...found.values()], partial: cutShort || signal.aborted }
+  }
+
+  /**
+   * A provider's verified offers; never throws: a failure is logged and yields
+   * what the DHT has. `answered` is false when the provider ran out of time (a
+   * slow provider makes the result partial; one that refuses, a gone one, does not).
+   */
+  private async fromProvider (peer: PeerInfo, signal: AbortSignal, pools?: string[]): Promise<{ offers: CachedOffer[], answered: boolean }> {
+    const { libp2p } = this.init
+    let raw: Uint8Array[]
+    if (peer.id.equals(libp2p.peerId)) {
+      const local = this.init.local()
+      raw = pools == null ? [...local.values()] : pools.flatMap(p => local.get(p) ?? [])
+    } else {
+      const step = AbortSignal.any([signal, AbortSignal.timeout(this.init.fetchTimeoutMs)])
+      try {
+        // addresses from the provider record, for a provider not connected yet
+        if (peer.multiaddrs.length > 0 && libp2p.getConnections(peer.id).length === 0) await libp2p.peerStore.merge(peer.id, { multiaddrs: peer.multiaddrs })
+        raw = await fetchOffers(libp2p, peer.id, { signal: step, pools })
+      } catch (err) {
+        this.log.debug('offers fetch failed; asking the DHT', { peer: peer.id.toString(), error: (err as Error).message })
+        const known = pools?.map(p => `cpi:${peer.id.toString()}/${p}`) ?? this.cache.cpisOf(peer.id.toString())
+        const fromDht = await Promise.all(known.map(async cpi => this.fromDht(cpi, signal)))
+        return { offers: fromDht.filter(o => o != null), answered: !step.aborted }
+      }
+    }
+    const verified = await Promise.all(raw.map(async bytes => this.verify(bytes, 'direct', peer.id)))
+    return { offers: verified.filter(o => o != null), answered: true }
+  }
+
+  private async fromDht (cpiText: string, signal: AbortSignal): Promise<CachedOffer | undefined> {
+    if (signal.aborted) return undefined
+    try {
+      let value: Uint8Array | undefined
+      for await (const event of this.init.libp2p.services.dht.get(offerDhtKey(parseCpi(cpiText)), { signal })) {
+        if (event.name === 'VALUE') value = event.value
+      }
+      const verified = value != null ? await this.verify(value, 'dht') : undefined
+      return verified?.verified.offer.cpi === cpiText ? verified : undefined
+    } catch (err) {
+      if (!signal.aborted) this.log.debug('DHT get failed', { cpi: cpiText, error: (err as Error).message })
+      return undefined
+    }
+  }
+
+  private async verify (bytes: Uint8Array, source: OfferSource, from?: PeerId): Promise<CachedOffer | undefined> {
+    try {
+      return { verified: await verifySignedOffer(bytes, { from }), source }
+    } catch (err) {
+      this.log.debug('offer rejected', { from: from?.toString(), source, error: (err as Error).message })
+      return undefined
+    }
+  }
+
+  private hit (offer: CachedOffer): SearchHit {
+    const peerId = offer.verified.cpi.peerId
+    const rtt = peerId.equals(this.init.libp2p.peerId)
+      ? 0
+      : this.init.libp2p.getConnections(peerId).find(c => c.rtt != null)?.rtt
+    return { verified: offer.verified, source: offer.source, ...(rtt != null ? { rttMs: rtt } : {}) }
+  }
+
+  private rank (offers: CachedOffer[], filter: Filter, sort: SortKey, limit: number): SearchHit[] {
+    const now = Date.now()
+    const newest = new Map<string, CachedOffer>()
+    for (const offer of offers) {
+      const cpi = offer.verified.offer.cpi
+      if ((newest.get(cpi)?.verified.seq ?? -1) < offer.verified.seq) newest.set(cpi, offer)
+    }
+    const hits = [...newest.values()]
+      .filter(o => !o.verified.offer.withdrawn && o.verified.expiresAt > now && matches(filter, o.verified.offer))
+      .map(o => this.hit(o))
+    return hits.sort(comparator(sort)).slice(0, limit)
+  }
+}
+
+function comparator (sort: SortKey): (a: SearchHit, b: SearchHit) => number {
+  const byCpi = (a: SearchHit, b: SearchHit): number => a.verified.offer.cpi.localeCompare(b.verified.offer.cpi)
+  switch (sort) {
+    case 'price':
+      return (a, b) => Number((a.verified.offer.price?.microsPerGpuHour ?? 0n) - (b.verified.offer.price?.microsPerGpuHour ?? 0n)) || byCpi(a, b)
+    case 'free':
+      return (a, b) => (b.verified.offer.resource?.availableGpus ?? 0) - (a.verified.offer.resource?.availableGpus ?? 0) || byCpi(a, b)
+    case 'rtt':
+      return (a, b) => (a.rttMs ?? Infinity) - (b.rttMs ?? Infinity) || byCpi(a, b)
+  }
+}

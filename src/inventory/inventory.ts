@@ -1,0 +1,163 @@
+/**
+ * The provider's pools: detected GPUs merged with declared pools and pools
+ * added over RPC (persisted), with free capacity from a CapacitySource.
+ * Listeners hear about every change that alters what the node offers.
+ */
+import type { Logger } from '../log/logger.ts'
+import { FullCapacity, type CapacitySource } from './capacity.ts'
+import { CLASS_PATTERN } from './classes.ts'
+import { mergePools } from './merge.ts'
+import { detectGpus, poolsFromGpus, type RunCommand } from './nvidia-smi.ts'
+import { resolvePool, type Pool, type PoolSpec, type ProviderConfig } from './pool.ts'
+import type { PoolStore } from './store.ts'
+import { PoolConflictError, PoolNotFoundError } from './errors.ts'
+
+export type PoolChange =
+  | { kind: 'added' | 'updated', pool: Pool }
+  | { kind: 'removed', pool: Pool }
+  | { kind: 'capacity', pool: Pool }
+
+export type PoolChangeListener = (change: PoolChange) => void
+
+export interface InventoryInit {
+  config: ProviderConfig
+  store: PoolStore
+  logger: Logger
+  capacity?: CapacitySource
+  /** Runs nvidia-smi; tests inject recorded output. */
+  run?: RunCommand
+}
+
+const CLASS = new RegExp(CLASS_PATTERN)
+
+export class Inventory {
+  private readonly init: InventoryInit
+  private readonly log: Logger
+  private readonly capacity: CapacitySource
+  private readonly listeners = new Set<PoolChangeListener>()
+  private pools = new Map<string, Pool>()
+  private detected: PoolSpec[] = []
+  private added = new Map<string, PoolSpec>()
+  private unsubscribeCapacity?: () => void
+
+  constructor (init: InventoryInit) {
+    this.init = init
+    this.log = init.logger.forComponent('cpnet:inventory')
+    this.capacity = init.capacity ?? new FullCapacity()
+  }
+
+  /** Detects GPUs and loads stored pools. A broken nvidia-smi is logged, not fatal. */
+  async start (): Promise<void> {
+    if (this.unsubscribeCapacity != null) return
+    const { config, store } = this.init
+    if (config.detectGpus) {
+      try {
+        this.detected = poolsFromGpus(await detectGpus(config.nvidiaSmi, this.init.run))
+      } catch (err) {
+        this.log.warn('GPU detection failed; using declared pools only', { error: (err as Error).message })
+      }
+    }
+    const stored = await store.all((name, problem) => { this.log.warn('ignoring a stored pool that no longer validates', { pool: name, problem }) })
+    this.added = new Map(stored.map(spec => [spec.name, spec]))
+    this.pools = this.merge()
+    this.unsubscribeCapacity = this.capacity.onChange(name => {
+      const pool = this.pools.get(name)
+      if (pool != null) this.emit({ kind: 'capacity', pool })
+    })
+    this.log.info('inventory loaded', { pools: [...this.pools.keys()] })
+  }
+
+  stop (): void {
+    this.unsubscribeCapacity?.()
+    this.unsubscribeCapacity = undefined
+  }
+
+  list (): Pool[] {
+    return [...this.pools.values()]
+  }
+
+  get (name: string): Pool | undefined {
+    return this.pools.get(name)
+  }
+
+  /** GPUs of the pool free now, from the capacity source, within [0, total]. */
+  available (pool: Pool): number {
+    return Math.max(0, Math.min(pool.gpus, Math.floor(this.capacity.available(pool))))
+  }
+
+  onChange (listener: PoolChangeListener): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  /** Adds or replaces a pool declared over RPC, persisted before it is offered. */
+  async add (spec: PoolSpec): Promise<Pool> {
+    if (this.init.config.pools.some(p => p.name === spec.name)) {
+      throw new PoolConflictError(`pool "${spec.name}" is declared in config.json; change it there`)
+    }
+    const pool = this.resolve(spec, 'rpc')
+    await this.init.store.put(spec)
+    this.added.set(spec.name, spec)
+    this.apply(this.merge())
+    return pool
+  }
+
+  /** Removes a pool added over RPC; a detected pool it shadowed comes back. */
+  async remove (name: string): Promise<Pool> {
+    const pool = this.pools.get(name)
+    if (pool == null) throw new PoolNotFoundError(`no pool named "${name}"`)
+    if (pool.source !== 'rpc') {
+      throw new PoolConflictError(pool.source === 'config'
+        ? `pool "${name}" is declared in config.json; remove it there`
+        : `pool "${name}" was detected by nvidia-smi; set provider.detectGpus to false to stop offering it`)
+    }
+    await this.init.store.delete(name)
+    this.added.delete(name)
+    this.apply(this.merge())
+    return pool
+  }
+
+  /** The pools the three sources give now; an unusable one is logged and left out. */
+  private merge (): Map<string, Pool> {
+    const pools = new Map<string, Pool>()
+    for (const { spec, source } of mergePools(this.detected, this.init.config.pools, [...this.added.values()])) {
+      try {
+        pools.set(spec.name, this.resolve(spec, source))
+      } catch (err) {
+        this.log.warn('ignoring an unusable pool', { pool: spec.name, source, error: (err as Error).message })
+      }
+    }
+    return pools
+  }
+
+  /** Replaces the pool map and tells listeners what changed. */
+  private apply (next: Map<string, Pool>): void {
+    const previous = this.pools
+    this.pools = next
+    for (const [name, pool] of previous) {
+      if (!next.has(name)) this.emit({ kind: 'removed', pool })
+    }
+    for (const [name, pool] of next) {
+      const before = previous.get(name)
+      if (before == null) this.emit({ kind: 'added', pool })
+      else if (JSON.stringify(before) !== JSON.stringify(pool)) this.emit({ kind: 'updated', pool })
+    }
+  }
+
+  private resolve (spec: PoolSpec, source: Pool['source']): Pool {
+    const pool = resolvePool(spec, this.init.config, source)
+    if (!CLASS.test(pool.class)) throw new PoolConflictError(`pool "${spec.name}": model "${spec.model}" gives no usable resource class (${pool.class})`)
+    if (pool.minLeaseSec > pool.maxLeaseSec) throw new PoolConflictError(`pool "${spec.name}": minLeaseSec ${pool.minLeaseSec} is above maxLeaseSec ${pool.maxLeaseSec}`)
+    return pool
+  }
+
+  private emit (change: PoolChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change)
+      } catch (err) {
+        this.log.error('pool change listener failed', { error: (err as Error).message })
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * GPU detection through nvidia-smi:
+ *
+ *   nvidia-smi --query-gpu=index,uuid,name,memory.total --format=csv,noheader,nounits
+ *
+ * prints one line per GPU, e.g. `0, GPU-5d1c…, NVIDIA H100 80GB HBM3, 81559`
+ * (memory in MiB). The parser is strict about the shape of each line, so a
+ * driver message or a changed format is reported instead of turned into a
+ * wrong pool; the detector treats a missing binary as "no GPUs".
+ */
+import { execFile } from 'node:child_process'
+import { DEFAULT_VENDOR, type PoolSpec } from './pool.ts'
+import { modelSlug } from './classes.ts'
+
+export const NVIDIA_SMI_ARGS = ['--query-gpu=index,uuid,name,memory.total', '--format=csv,noheader,nounits'] as const
+const NVIDIA_SMI_TIMEOUT_MS = 10_000
+const MAX_OUTPUT_BYTES = 1024 * 1024
+
+export interface GpuInfo {
+  index: number
+  uuid: string
+  name: string
+  memoryMib: number
+}
+
+export class NvidiaSmiError extends Error {
+  static readonly code = 'CPNET_NVIDIA_SMI'
+  readonly code = NvidiaSmiError.code
+  constructor (message: string) {
+    super(message)
+    this.name = 'NvidiaSmiError'
+  }
+}
+
+/** Parses the CSV output; throws NvidiaSmiError naming the first line it cannot read. */
+export function parseNvidiaSmi (output: string): GpuInfo[] {
+  const gpus: GpuInfo[] = []
+  const lines = output.split(/\r?\n/).map(l => l.trim()).filter(l => l !== '')
+  lines.forEach((line, i) => {
+    const fields = line.split(',').map(f => f.trim())
+    const where = `nvidia-smi output line ${i + 1} ("${line.slice(0, 80)}")`
+    if (fields.length !== 4) throw new NvidiaSmiError(`${where}: expected 4 comma-separated fields, got ${fields.length}`)
+    const [index, uuid, name, memory] = fields as [string, string, string, string]
+    if (!/^\d+$/.test(index)) throw new NvidiaSmiError(`${where}: index "${index}" is not a number`)
+    if (!/^GPU-[0-9a-fA-F-]+$/.test(uuid)) throw new NvidiaSmiError(`${where}: "${uuid}" is not a GPU UUID`)
+    if (name === '' || name.startsWith('[')) throw new NvidiaSmiError(`${where}: no model name`)
+    if (!/^\d+$/.test(memory) || Number(memory) === 0) throw new NvidiaSmiError(`${where}: memory "${memory}" is not a size in MiB`)
+    gpus.push({ index: Number(index), uuid, name, memoryMib: Number(memory) })
+  })
+  const uuids = new Set(gpus.map(g => g.uuid))
+  if (uuids.size !== gpus.length) throw new NvidiaSmiError('nvidia-smi output lists the same GPU twice')
+  return gpus
+}
+
+/** Models whose name says SXM sit on an NVLink/NVSwitch board; the rest are taken for PCIe cards. */
+function interconnectOf (name: string): string {
+  return /\bSXM\d*\b/i.test(name) ? 'nvlink' : 'pcie'
+}
+
+/**
+ * One pool per model, named after the model's slug. Memory is the smallest
+ * among the GPUs of the model (cards of one model can report a few MiB apart).
+ */
+export function poolsFromGpus (gpus: GpuInfo[]): PoolSpec[] {
+  const byModel = new Map<string, GpuInfo[]>()
+  for (const gpu of gpus) byModel.set(gpu.name, [...(byModel.get(gpu.name) ?? []), gpu])
+  return [...byModel.entries()].map(([name, group]) => ({
+    name: modelSlug(DEFAULT_VENDOR, name),
+    vendor: DEFAULT_VENDOR,
+    model: name,
+    gpus: group.length,
+    gpuMemoryMib: Math.min(...group.map(g => g.memoryMib)),
+    interconnect: interconnectOf(name)
+  }))
+}
+
+/** Runs a command and returns its stdout; rejects with the error of execFile (ENOENT when it is not there). */
+export type RunCommand = (command: string, args: readonly string[]) => Promise<string>
+
+export const runCommand: RunCommand = async (command, args) => new Promise((resolve, reject) => {
+  execFile(command, [...args], { timeout: NVIDIA_SMI_TIMEOUT_MS, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (err, stdout) => {
+    if (err != null) reject(err)
+    else resolve(stdout)
+  })
+})
+
+/** The GPUs nvidia-smi reports; none when the binary is not installed. */
+export async function detectGpus (command: string, run: RunCommand = runCommand): Promise<GpuInfo[]> {
+  let output: string
+  try {
+    output = await run(command, NVIDIA_SMI_ARGS)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw new NvidiaSmiError(`${command} failed: ${(err as Error).message}`)
+  }
+  return parseNvidiaSmi(output)
+}

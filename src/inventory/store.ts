@@ -1,0 +1,42 @@
+/**
+ * Pools added over RPC, kept in the node's LevelDB so that they survive
+ * restarts. Values are the PoolSpec as JSON, re-validated on load.
+ */
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import type { NodeDb } from '../node/node.ts'
+import { stringSublevel, type StringSublevel } from '../node/db.ts'
+import { PoolSpecSchema, type PoolSpec } from './pool.ts'
+
+const SUBLEVEL = 'pools'
+const checkSpec = TypeCompiler.Compile(PoolSpecSchema)
+
+export class PoolStore {
+  private readonly db: StringSublevel
+
+  constructor (db: NodeDb) {
+    this.db = stringSublevel(db, SUBLEVEL)
+  }
+
+  /** Stored specs; an entry that no longer validates is skipped and reported to `onInvalid`. */
+  async all (onInvalid: (name: string, problem: string) => void): Promise<PoolSpec[]> {
+    const specs: PoolSpec[] = []
+    for await (const [name, raw] of this.db.iterator()) {
+      try {
+        const value: unknown = JSON.parse(raw)
+        if (!checkSpec.Check(value)) throw new Error(checkSpec.Errors(value).First()?.message ?? 'invalid')
+        specs.push(value)
+      } catch (err) {
+        onInvalid(name, (err as Error).message)
+      }
+    }
+    return specs
+  }
+
+  async put (spec: PoolSpec): Promise<void> {
+    await this.db.put(spec.name, JSON.stringify(spec))
+  }
+
+  async delete (name: string): Promise<void> {
+    await this.db.del(name)
+  }
+}

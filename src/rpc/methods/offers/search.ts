@@ -1,0 +1,39 @@
+import { Type } from '@sinclair/typebox'
+import { defineMethod } from '../../registry.ts'
+import { InvalidParamsError } from '../../errors.ts'
+import type { CpnetNode } from '../../../node/node.ts'
+import { FilterSyntaxError } from '../../../discovery/errors.ts'
+import { MAX_FILTER_CHARS } from '../../../discovery/filter.ts'
+import { SEARCH_MAX_LIMIT, SEARCH_MAX_TIMEOUT_MS } from '../../../discovery/constants.ts'
+import { SORT_KEYS } from '../../../discovery/search.ts'
+import { OfferViewSchema, toOfferView } from '../../../discovery/view.ts'
+
+export function offersSearch (node: CpnetNode) {
+  return defineMethod({
+    name: 'offers_search',
+    summary: 'Find verified offers that match a filter, from the DHT and the providers themselves',
+    description: 'Filter syntax: docs/FILTERS.md. Returns what arrived before the deadline; partial is true when the deadline cut the search short.',
+    permission: 'read',
+    params: Type.Object({
+      filter: Type.String({ maxLength: MAX_FILTER_CHARS, description: 'e.g. "class=gpu/nvidia/h100-80gb-hbm3 gpus>=4 price<=2.5"; empty matches everything' }),
+      sort: Type.Optional(Type.Union(SORT_KEYS.map(k => Type.Literal(k)), { description: 'price (lowest first, the default), free (most free GPUs first) or rtt (nearest first)' })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_MAX_LIMIT })),
+      timeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: SEARCH_MAX_TIMEOUT_MS, description: 'Deadline; discovery.searchTimeoutMs by default' })),
+      cache: Type.Optional(Type.Boolean({ description: 'false: always ask the network (default true: repeat queries are answered from the cache)' }))
+    }, { additionalProperties: false }),
+    result: Type.Object({
+      offers: Type.Array(OfferViewSchema),
+      partial: Type.Boolean({ description: 'The deadline (or the provider cap) cut the search short' }),
+      fromCache: Type.Boolean()
+    }),
+    handler: async (params, ctx) => {
+      try {
+        const result = await node.discovery.search.search({ ...params, signal: ctx.signal })
+        return { offers: result.offers.map(toOfferView), partial: result.partial, fromCache: result.fromCache }
+      } catch (err) {
+        if (err instanceof FilterSyntaxError) throw new InvalidParamsError('/filter', err.message)
+        throw err
+      }
+    }
+  })
+}

@@ -1,0 +1,40 @@
+import { Type, type Static } from '@sinclair/typebox'
+import type { CpnetNode } from '../../../node/node.ts'
+import { formatCpi } from '../../../identity/cpi.ts'
+import type { Pool } from '../../../inventory/pool.ts'
+import { PriceSchema } from '../../../inventory/pool.ts'
+
+/** A pool as provider_* methods return it. */
+export const PoolViewSchema = Type.Object({
+  name: Type.String(),
+  cpi: Type.String(),
+  source: Type.Union([Type.Literal('detected'), Type.Literal('config'), Type.Literal('rpc')]),
+  vendor: Type.String(),
+  model: Type.String(),
+  class: Type.String(),
+  gpus: Type.Integer(),
+  availableGpus: Type.Integer(),
+  gpuMemoryMib: Type.Integer(),
+  interconnect: Type.String(),
+  cpuCores: Type.Integer(),
+  ramGib: Type.Integer(),
+  diskGib: Type.Integer(),
+  bandwidthMbps: Type.Integer(),
+  region: Type.String(),
+  labels: Type.Array(Type.String()),
+  price: PriceSchema,
+  minLeaseSec: Type.Integer(),
+  maxLeaseSec: Type.Integer(),
+  offered: Type.Boolean({ description: 'A signed offer for the pool is being served' })
+})
+
+export type PoolView = Static<typeof PoolViewSchema>
+
+export function toPoolView (node: CpnetNode, pool: Pool): PoolView {
+  return {
+    ...pool,
+    cpi: formatCpi(node.peerId, pool.name),
+    availableGpus: node.inventory.available(pool),
+    offered: node.discovery.publisher.current().has(pool.name)
+  }
+}

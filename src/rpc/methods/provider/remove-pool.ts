@@ -1,0 +1,20 @@
+import { Type } from '@sinclair/typebox'
+import { defineMethod } from '../../registry.ts'
+import type { CpnetNode } from '../../../node/node.ts'
+import { formatCpi, POOL_NAME_PATTERN } from '../../../identity/cpi.ts'
+
+export function providerRemovePool (node: CpnetNode) {
+  return defineMethod({
+    name: 'provider_removePool',
+    summary: 'Remove a pool added over RPC; its offer is withdrawn from the DHT',
+    permission: 'admin',
+    params: Type.Object({
+      name: Type.String({ pattern: POOL_NAME_PATTERN })
+    }, { additionalProperties: false }),
+    result: Type.Object({ removed: Type.String({ description: 'The CPI that is no longer offered' }) }),
+    handler: async ({ name }) => {
+      const pool = await node.inventory.remove(name)
+      return { removed: formatCpi(node.peerId, pool.name) }
+    }
+  })
+}

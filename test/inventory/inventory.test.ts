@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Level } from 'level'
+import { Inventory, type PoolChange } from '../../src/inventory/inventory.ts'
+import { PoolStore } from '../../src/inventory/store.ts'
+import { readDefaults } from '../../src/config/load.ts'
+import type { ProviderConfig } from '../../src/inventory/pool.ts'
+import { PoolConflictError, PoolNotFoundError } from '../../src/inventory/errors.ts'
+import { silentLogger } from '../../src/log/logger.ts'
+import type { NodeDb } from '../../src/node/node.ts'
+import { tempDir } from '../helpers/daemons.ts'
+
+const mixed = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'nvidia-smi', 'mixed.csv'), 'utf8')
+
+describe('inventory: detected, declared and added pools', () => {
+  let dir: ReturnType<typeof tempDir>
+  let db: NodeDb
+  beforeEach(async () => {
+    dir = tempDir()
+    db = new Level(join(dir.path, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
+    await db.open()
+  })
+  afterEach(async () => {
+    await db.close()
+    dir.remove()
+  })
+
+  function inventory (config: Partial<ProviderConfig> = {}): Inventory {
+    return new Inventory({
+      config: { ...readDefaults().provider, region: 'cn-east-1', ...config },
+      store: new PoolStore(db),
+      logger: silentLogger(),
+      run: async () => mixed
+    })
+  }
+
+  it('merges nvidia-smi output with declared pools; a declaration wins by name and by model', async () => {
+    const inv = inventory({
+      pools: [
+        { name: 'geforce-rtx-4090', model: 'NVIDIA GeForce RTX 4090', gpus: 1, gpuMemoryMib: 24564, labels: ['spot'] },
+        { name: 'workstation', model: 'NVIDIA RTX A6000', gpus: 1, gpuMemoryMib: 49140, region: 'eu-central-1' }
+      ]
+    })
+    await inv.start()
+    expect(inv.list().map(p => [p.name, p.source, p.gpus, p.region])).toEqual([
+      ['geforce-rtx-4090', 'config', 1, 'cn-east-1'],
+      ['tesla-t4', 'detected', 1, 'cn-east-1'],
+      ['workstation', 'config', 1, 'eu-central-1']
+    ])
+    expect(inv.get('geforce-rtx-4090')?.labels).toEqual(['spot'])
+  })
+
+  it('detection off, or garbage from nvidia-smi: only declared pools, a pure consumer without them', async () => {
+    const off = inventory({ detectGpus: false })
+    await off.start()
+    expect(off.list()).toEqual([])
+    const garbage = new Inventory({ config: readDefaults().provider, store: new PoolStore(db), logger: silentLogger(), run: async () => 'Failed to initialize NVML: Driver/library version mismatch' })
+    await garbage.start()
+    expect(garbage.list()).toEqual([])
+  })
+
+  it('pools added over RPC persist across restarts and can be removed; changes are announced', async () => {
+    const first = inventory({ detectGpus: false })
+    await first.start()
+    const changes: PoolChange[] = []
+    first.onChange(c => changes.push(c))
+    await first.add({ name: 'h100', model: 'NVIDIA H100 80GB HBM3', gpus: 8, gpuMemoryMib: 81559 })
+    await first.add({ name: 'h100', model: 'NVIDIA H100 80GB HBM3', gpus: 8, gpuMemoryMib: 81559, price: { microsPerGpuHour: 1, currency: 'USD' } })
+    expect(changes.map(c => c.kind)).toEqual(['added', 'updated'])
+
+    const second = inventory({ detectGpus: false })
+    await second.start()
+    expect(second.list().map(p => [p.name, p.source, p.price.microsPerGpuHour])).toEqual([['h100', 'rpc', 1]])
+    await second.remove('h100')
+    const third = inventory({ detectGpus: false })
+    await third.start()
+    expect(third.list()).toEqual([])
+  })
+
+  it('refuses to change config pools over RPC, to remove unknown pools, and unusable specs', async () => {
+    const inv = inventory({ pools: [{ name: 'fixed', model: 'NVIDIA L40S', gpus: 4, gpuMemoryMib: 46068 }] })
+    await inv.start()
+    await expect(inv.add({ name: 'fixed', model: 'NVIDIA L40S', gpus: 1, gpuMemoryMib: 46068 })).rejects.toThrow(PoolConflictError)
+    await expect(inv.remove('fixed')).rejects.toThrow(/config.json/)
+    await expect(inv.remove('tesla-t4')).rejects.toThrow(/detectGpus/)
+    await expect(inv.remove('nope')).rejects.toThrow(PoolNotFoundError)
+    await expect(inv.add({ name: 'odd', model: '!!!', gpus: 1, gpuMemoryMib: 1 })).rejects.toThrow(/resource class/)
+  })
+})
