@@ -25,9 +25,9 @@ export interface DiscoveryRow {
   ratio: number
 }
 
-const SIZES = [10, 50]
-const ADD_TRIALS = 12
-const LOOKUPS = 30
+const SIZES = (process.env.CPNET_BENCH_SIZES ?? '10,50').split(',').map(Number)
+const ADD_TRIALS = 8
+const LOOKUPS = 15
 const WARM_LOOKUPS = 100
 const SEARCH_TIMEOUT_MS = 5_000
 const POLL_MS = 10
@@ -60,6 +60,7 @@ async function runSize (size: number, log: (line: string) => void): Promise<Disc
         await new Promise(resolve => setTimeout(resolve, POLL_MS))
       }
       addToFound.push(elapsed(t0))
+      log(`  add→found ${trial + 1}/${ADD_TRIALS}: ${round(elapsed(t0))} ms`)
     }
 
     const consumer = consumers[consumers.length - 1] as NetworkNode
