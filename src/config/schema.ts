@@ -61,6 +61,12 @@ export const DiscoveryConfigSchema = Type.Object({
   defaultLimit: Type.Integer({ minimum: 1, maximum: 1000, description: 'Offers returned when the caller gives no limit' })
 }, strict)
 
+export const PricesConfigSchema = Type.Object({
+  heartbeatSec: Seconds(0.5, 3600, 'How often every pool\'s price update is published even when nothing changed; an update is valid for 3 heartbeats'),
+  historyMaxAgeSec: Seconds(60, 31_536_000, 'Price history entries older than this are dropped'),
+  historyMaxPerCpi: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Most price history entries kept per CPI; the oldest go first' })
+}, strict)
+
 export const ConfigSchema = Type.Object({
   listen: multiaddrs('libp2p listen multiaddrs'),
   announce: multiaddrs('Multiaddrs announced to peers instead of the listen addresses (e.g. behind NAT)'),
@@ -71,7 +77,8 @@ export const ConfigSchema = Type.Object({
   log: LogConfigSchema,
   metrics: MetricsConfigSchema,
   provider: ProviderConfigSchema,
-  discovery: DiscoveryConfigSchema
+  discovery: DiscoveryConfigSchema,
+  prices: PricesConfigSchema
 }, strict)
 
 export type Config = Static<typeof ConfigSchema>
