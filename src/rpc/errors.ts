@@ -89,7 +89,8 @@ const CODES_BY_ERROR_NAME: Record<string, number> = {
   NotStartedError: ErrorCode.UNAVAILABLE,
   OfferNotFoundError: ErrorCode.NOT_FOUND,
   PoolNotFoundError: ErrorCode.NOT_FOUND,
-  PoolConflictError: ErrorCode.SERVER_ERROR
+  PoolConflictError: ErrorCode.SERVER_ERROR,
+  SubscriptionLimitError: ErrorCode.LIMIT_EXCEEDED
 }
 
 export function toErrorObject (err: unknown): JsonRpcErrorObject {

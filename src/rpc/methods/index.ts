@@ -11,6 +11,11 @@ import { offersSearch } from './offers/search.ts'
 import { providerAddPool } from './provider/add-pool.ts'
 import { providerPools } from './provider/pools.ts'
 import { providerRemovePool } from './provider/remove-pool.ts'
+import { providerSetPrice } from './provider/set-price.ts'
+import { pricesHistory } from './prices/history.ts'
+import { pricesLatest } from './prices/latest.ts'
+import { pricesSubscribe } from './prices/subscribe.ts'
+import { pricesUnsubscribe } from './prices/unsubscribe.ts'
 
 /** The API's namespaces, as in DESIGN: one per part of the node. */
 export const RPC_NAMESPACES = ['node', 'offers', 'prices', 'lease', 'provider'] as const
@@ -27,6 +32,11 @@ export function nodeMethods (node: CpnetNode): MethodRegistry {
     providerPools(node),
     providerAddPool(node),
     providerRemovePool(node),
+    providerSetPrice(node),
+    pricesLatest(node),
+    pricesHistory(node),
+    pricesSubscribe(node),
+    pricesUnsubscribe(node),
     rpcDiscover(registry)
   )
   return registry
