@@ -3,15 +3,27 @@ import { clientAction } from '../client-command.ts'
 import { formatTable } from '../output.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
 import type { PoolSpec } from '../../inventory/pool.ts'
-
-const MICROS = 1_000_000
+import type { RpcClient } from '../../rpc/client.ts'
+import { formatPrice, parsePriceText } from '../price-arg.ts'
 
 export function renderPools (pools: PoolView[]): string {
   return pools.length === 0
     ? 'no pools (this node is a pure consumer)'
     : formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'REGION', 'OFFERED', 'CPI'], pools.map(p => [
-      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, `${p.price.microsPerGpuHour / MICROS} ${p.price.currency}`, p.region, p.offered ? 'yes' : 'no', p.cpi
+      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatPrice(p.price.microsPerGpuHour, p.price.currency), p.region, p.offered ? 'yes' : 'no', p.cpi
     ]))
+}
+
+/**
+ * provider_setPrice from "2.5", "2.5 USD" or "2.5" "USD". Without a currency
+ * the pool keeps its own: a price typed as a bare number is in the unit the
+ * pool is already sold in, never silently switched to another.
+ */
+async function setPrice (client: RpcClient, pool: string, amount: string, currency?: string): Promise<PoolView> {
+  const parsed = parsePriceText(currency != null ? `${amount} ${currency}` : amount)
+  const unit = parsed.currency ?? (await client.call<PoolView[]>('provider_pools')).find(p => p.name === pool)?.price.currency
+  // an unknown pool is the daemon's to report (-32002 naming it)
+  return client.call<PoolView>('provider_setPrice', { pool, price: { microsPerGpuHour: parsed.microsPerGpuHour, currency: unit ?? 'USD' } })
 }
 
 interface AddOptions {
@@ -52,7 +64,10 @@ export function specFromOptions (name: string, o: AddOptions): Record<string, un
     diskGib: num(o.disk),
     bandwidthMbps: num(o.bandwidth)
   }
-  if (o.price != null) spec.price = { microsPerGpuHour: Math.round(Number(o.price) * MICROS), currency: o.currency ?? 'USD' }
+  if (o.price != null) {
+    const parsed = parsePriceText(o.price)
+    spec.price = { microsPerGpuHour: parsed.microsPerGpuHour, currency: o.currency?.toUpperCase() ?? parsed.currency ?? 'USD' }
+  }
   return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined))
 }
 
@@ -80,6 +95,15 @@ export function registerProvider (program: Command): void {
     .action(clientAction(
       async (client, name: string, opts: AddOptions) => client.call<PoolView>('provider_addPool', specFromOptions(name, opts)),
       pool => `offering ${pool.cpi}\n${renderPools([pool])}`
+    ))
+  provider.command('set-price')
+    .description('set a pool\'s price; it is published at once and kept across restarts')
+    .argument('<pool>', 'pool name')
+    .argument('<price>', 'per GPU-hour, e.g. 2.5 or "2.5 USD" (default currency: the pool\'s own)')
+    .argument('[currency]', 'e.g. USD, when not part of <price>')
+    .action(clientAction(
+      async (client, pool: string, price: string, currency: string | undefined) => setPrice(client, pool, price, currency),
+      p => `${p.cpi} now at ${formatPrice(p.price.microsPerGpuHour, p.price.currency)} per GPU-hour\n${renderPools([p])}`
     ))
   provider.command('remove')
     .description('remove a pool added with `provider add`; its offer is withdrawn')
