@@ -1,9 +1,19 @@
 /**
- * Offer seq numbers, persisted per CPI in node.db. The next seq is
- * max(stored + 1, now in ms): it rises across restarts, and keeps rising even
- * when the database is lost (the clock carries it), as long as the clock does
- * not go back by more than the time since the last offer.
+ * Seq numbers per CPI, persisted in node.db: one counter per CPI for offers
+ * and price updates alike, so that an offer and a price update never disagree
+ * about which is newer. The next seq is max(last + 1, now in ms): it rises
+ * across restarts, and keeps rising even when the database is lost (the clock
+ * carries it), as long as the clock does not go back by more than the time
+ * since the last allocation.
+ *
+ * Because the clock carries it, the value is written behind: an allocation
+ * waits for the CPI's first read from the database, never for a write, so a
+ * price change is not held up by disk I/O. Writes go out one per CPI at a
+ * time, the latest value last; a crash can lose the last of them, and the next
+ * start still allocates above what was handed out (a restart takes far longer
+ * than the few ms a burst of allocations can run ahead of the clock).
  */
+import type { Logger } from '../log/logger.ts'
 import type { NodeDb } from '../node/node.ts'
 import { stringSublevel, type StringSublevel } from '../node/db.ts'
 
@@ -11,26 +21,59 @@ const SUBLEVEL = 'offer-seq'
 
 export class SeqStore {
   private readonly db: StringSublevel
-  /** One allocation at a time per CPI, so two publications never share a seq. */
-  private readonly pending = new Map<string, Promise<number>>()
+  private readonly log: Logger
+  /** The last seq handed out per CPI (this node's own CPIs, so a few). */
+  private readonly last = new Map<string, number>()
+  private readonly loading = new Map<string, Promise<number>>()
+  private readonly writing = new Map<string, Promise<void>>()
+  /** CPIs allocated again while their write was in flight. */
+  private readonly dirty = new Set<string>()
 
-  constructor (db: NodeDb) {
+  constructor (db: NodeDb, logger: Logger) {
     this.db = stringSublevel(db, SUBLEVEL)
+    this.log = logger.forComponent('cpnet:discovery:seq')
   }
 
   async next (cpi: string, now = Date.now()): Promise<number> {
-    const previous = this.pending.get(cpi) ?? Promise.resolve(0)
-    const allocation = previous.catch(() => 0).then(async () => {
-      const stored = Number(await this.db.get(cpi) ?? 0)
-      const seq = Math.max(stored + 1, now)
-      await this.db.put(cpi, String(seq))
-      return seq
-    })
-    this.pending.set(cpi, allocation)
-    try {
-      return await allocation
-    } finally {
-      if (this.pending.get(cpi) === allocation) this.pending.delete(cpi)
+    if (!this.last.has(cpi)) await this.load(cpi)
+    // no await from here on: two allocations can never see the same last value
+    const seq = Math.max((this.last.get(cpi) ?? 0) + 1, now)
+    this.last.set(cpi, seq)
+    this.persist(cpi)
+    return seq
+  }
+
+  /** Resolves once every value handed out so far is written (before the database closes). */
+  async flush (): Promise<void> {
+    while (this.writing.size > 0) await Promise.allSettled([...this.writing.values()])
+  }
+
+  private async load (cpi: string): Promise<number> {
+    let loading = this.loading.get(cpi)
+    if (loading == null) {
+      loading = this.db.get(cpi).then(stored => {
+        const value = Math.max(this.last.get(cpi) ?? 0, Number(stored ?? 0))
+        this.last.set(cpi, value)
+        return value
+      }).finally(() => { this.loading.delete(cpi) })
+      this.loading.set(cpi, loading)
     }
+    return loading
+  }
+
+  private persist (cpi: string): void {
+    if (this.writing.has(cpi)) {
+      this.dirty.add(cpi)
+      return
+    }
+    const write = async (): Promise<void> => {
+      do {
+        this.dirty.delete(cpi)
+        await this.db.put(cpi, String(this.last.get(cpi)))
+      } while (this.dirty.has(cpi))
+    }
+    this.writing.set(cpi, write()
+      .catch(err => { this.log.warn('seq not persisted; the clock still carries it', { cpi, error: (err as Error).message }) })
+      .finally(() => { this.writing.delete(cpi) }))
   }
 }

@@ -58,6 +58,7 @@ export class CpnetNode {
   private _inventory?: Inventory
   private _discovery?: Discovery
   private _pricing?: Pricing
+  private seqs?: SeqStore
   /** Outlives restarts of libp2p: the highest offer seq accepted per CPI. */
   private readonly seqFloor = new SeqFloor()
   private startedAt = 0
@@ -121,7 +122,7 @@ export class CpnetNode {
     try {
       this._db = await openLevel(this.repo.layout.db, this.repo.layout.root)
       // one seq counter per CPI for offers and price updates, so that they never disagree about which is newer
-      const seqs = new SeqStore(this._db)
+      const seqs = this.seqs = new SeqStore(this._db, this.init.logger)
       this._inventory = new Inventory({
         config: this.config.provider,
         store: new PoolStore(this._db),
@@ -149,7 +150,21 @@ export class CpnetNode {
         minPeers: this.config.network.minPeers
       })
       await this.bootstrapper.start()
-      const discovery = this._discovery = new Discovery({
+      // prices start first, so that their inventory listener runs first: a change goes out on the
+      // price topic (the fast path) before the offer's DHT re-publication begins
+      this._pricing = new Pricing({
+        libp2p: this._libp2p,
+        privateKey: this.repo.privateKey,
+        inventory: this._inventory,
+        seqs,
+        db: this._db,
+        config: this.config.prices,
+        maxSubscriptionsPerConnection: this.config.rpc.maxSubscriptionsPerConnection,
+        logger: this.init.logger,
+        knownOffer: cpi => this._discovery?.knownOffer(cpi)
+      })
+      this._pricing.start()
+      this._discovery = new Discovery({
         libp2p: this._libp2p,
         privateKey: this.repo.privateKey,
         inventory: this._inventory,
@@ -160,18 +175,6 @@ export class CpnetNode {
         livePrice: verified => this._pricing != null ? this._pricing.withLivePrice(verified) : verified
       })
       await this._discovery.start()
-      this._pricing = new Pricing({
-        libp2p: this._libp2p,
-        privateKey: this.repo.privateKey,
-        inventory: this._inventory,
-        seqs,
-        db: this._db,
-        config: this.config.prices,
-        maxSubscriptionsPerConnection: this.config.rpc.maxSubscriptionsPerConnection,
-        logger: this.init.logger,
-        knownOffer: cpi => discovery.knownOffer(cpi)
-      })
-      this._pricing.start()
       this.startedAt = Date.now()
       this._status = 'running'
       this.log.info('node started', { peerId: this.peerId.toString(), addrs: this._libp2p.getMultiaddrs().map(String) })
@@ -185,11 +188,12 @@ export class CpnetNode {
   async stop (): Promise<void> {
     if (this._status !== 'running') return
     this._status = 'stopping'
-    await this._pricing?.stop()
     await this._discovery?.stop()
+    await this._pricing?.stop()
     await this.bootstrapper?.stop()
     await this._libp2p?.stop()
     this._inventory?.stop()
+    await this.seqs?.flush()
     await this._datastore?.close()
     await this._db?.close()
     this._libp2p = undefined
@@ -197,6 +201,7 @@ export class CpnetNode {
     this._discovery = undefined
     this._inventory = undefined
     this._db = undefined
+    this.seqs = undefined
     this._datastore = undefined
     this._status = 'stopped'
   }
