@@ -121,12 +121,18 @@ export class InProcessNetwork {
     rmSync(this.root, { recursive: true, force: true })
   }
 
-  /** The first node, and one other earlier node (spread so that no single seed holds the network). */
+  /**
+   * The first node, and one other earlier node (spread so that no single seed
+   * holds the network). The other is never the seed: when it was (index × 7 a
+   * multiple of the nodes known, e.g. node 41 of 41 known), the node hung on
+   * the seed alone and stayed below 3 peers for minutes.
+   */
   private bootstrapFor (index: number): string[] {
     const known = [...this.addrs.entries()].filter(([i]) => i !== index)
     if (known.length === 0) return []
     const seed = known[0]?.[1] as string
-    const other = known[(index * 7) % known.length]?.[1]
-    return other != null && other !== seed ? [seed, other] : [seed]
+    if (known.length === 1) return [seed]
+    const other = known[1 + (index * 7) % (known.length - 1)]?.[1] as string
+    return [seed, other]
   }
 }
