@@ -171,6 +171,15 @@ export class Ledger {
     return hold == null ? undefined : toHold(hold)
   }
 
+  /** Moves a hold's expiry to `ttlMs` from now (a new quote round). */
+  async extendHold (id: string, ttlMs: number): Promise<Hold> {
+    const hold = this.holds.get(id)
+    if (hold == null || hold.committing || hold.expiresAt <= Date.now()) throw new HoldNotFoundError(`hold ${id} is not held (lapsed, released or unknown)`)
+    hold.expiresAt = Date.now() + ttlMs
+    await this.store.put(HOLD_PREFIX + id, toHold(hold))
+    return toHold(hold)
+  }
+
   async releaseHold (id: string): Promise<void> {
     const hold = this.holds.get(id)
     if (hold == null || hold.committing) return

@@ -21,6 +21,9 @@ import { Discovery } from '../discovery/service.ts'
 import { DHT_NAMESPACE } from '../discovery/constants.ts'
 import { offerSelector, offerValidator } from '../discovery/record.ts'
 import { SeqFloor } from '../discovery/seq-floor.ts'
+import { Ledger } from '../ledger/ledger.ts'
+import { LeaseService } from '../lease/service.ts'
+import { ledgerCapacity, syncPools } from '../lease/capacity.ts'
 
 export type NodeStatus = 'stopped' | 'starting' | 'running' | 'stopping'
 
@@ -29,7 +32,7 @@ export interface CpnetNodeInit {
   logger: Logger
   transport?: TransportKind
   processMetrics?: boolean
-  /** Free GPUs per pool; every GPU is free when absent (until the ledger exists). */
+  /** Free GPUs per pool; the ledger's when absent (tests of discovery and pricing drive their own). */
   capacity?: CapacitySource
 }
 
@@ -53,6 +56,9 @@ export class CpnetNode {
   private bootstrapper?: Bootstrapper
   private _inventory?: Inventory
   private _discovery?: Discovery
+  private _ledger?: Ledger
+  private _leases?: LeaseService
+  private unsyncPools?: () => void
   /** Outlives restarts of libp2p: the highest offer seq accepted per CPI. */
   private readonly seqFloor = new SeqFloor()
   private startedAt = 0
@@ -97,6 +103,15 @@ export class CpnetNode {
     return whileRunning(this._discovery)
   }
 
+  /** The provider's capacity accounting: holds and leases per pool. */
+  get ledger (): Ledger {
+    return whileRunning(this._ledger)
+  }
+
+  get leases (): LeaseService {
+    return whileRunning(this._leases)
+  }
+
   /** A node with pools offers them; one with neither GPUs nor declared pools is a pure consumer. */
   get role (): 'provider' | 'consumer' {
     return (this._inventory?.list().length ?? 0) > 0 ? 'provider' : 'consumer'
@@ -111,13 +126,16 @@ export class CpnetNode {
     this._status = 'starting'
     try {
       this._db = await openLevel(this.repo.layout.db, this.repo.layout.root)
+      this._ledger = new Ledger({ db: this._db, log: this.init.logger })
+      await this._ledger.open()
       this._inventory = new Inventory({
         config: this.config.provider,
         store: new PoolStore(this._db),
         logger: this.init.logger,
-        capacity: this.init.capacity
+        capacity: this.init.capacity ?? ledgerCapacity(this._ledger)
       })
       await this._inventory.start()
+      this.unsyncPools = syncPools(this._inventory, this._ledger)
       this._datastore = new LevelDatastore(this.repo.layout.datastore)
       await this._datastore.open().catch(err => { throw lockedOr(err, this.repo.layout.root) })
       this._libp2p = await buildLibp2p({
@@ -145,6 +163,17 @@ export class CpnetNode {
         logger: this.init.logger
       })
       await this._discovery.start()
+      this._leases = new LeaseService({
+        libp2p: this._libp2p,
+        privateKey: this.repo.privateKey,
+        inventory: this._inventory,
+        ledger: this._ledger,
+        search: this._discovery.search,
+        db: this._db,
+        config: this.config.lease,
+        logger: this.init.logger
+      })
+      await this._leases.start()
       this.startedAt = Date.now()
       this._status = 'running'
       this.log.info('node started', { peerId: this.peerId.toString(), addrs: this._libp2p.getMultiaddrs().map(String) })
@@ -158,14 +187,19 @@ export class CpnetNode {
   async stop (): Promise<void> {
     if (this._status !== 'running') return
     this._status = 'stopping'
+    await this._leases?.stop()
     await this._discovery?.stop()
     await this.bootstrapper?.stop()
     await this._libp2p?.stop()
+    this.unsyncPools?.()
     this._inventory?.stop()
+    await this._ledger?.close()
     await this._datastore?.close()
     await this._db?.close()
     this._libp2p = undefined
     this._discovery = undefined
+    this._leases = undefined
+    this._ledger = undefined
     this._inventory = undefined
     this._db = undefined
     this._datastore = undefined
