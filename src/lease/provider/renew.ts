@@ -4,6 +4,7 @@
  * lease it holds, countersigns, stores it synced, and answers with the Grant.
  */
 import type { PeerId } from '@libp2p/interface'
+import { equals } from 'uint8arrays/equals'
 import { parseAgreement, signAgreement, verifyAgreementSignature } from '../agreement.ts'
 import type { LeaseChannel } from '../channel.ts'
 import { Agreement, type Renew } from '../pb/lease.ts'
@@ -21,9 +22,8 @@ export async function renew (ctx: ProviderContext, channel: LeaseChannel, consum
   if (entry.status !== 'active') return sendLeaseState(channel, entry)
   const current = Agreement.decode(signedLeaseOf(entry).agreement)
   const changed = FIXED.filter(k => String(current[k]) !== String(next.agreement[k]))
-  if (changed.length > 0 || !Buffer.from(current.requestId).equals(Buffer.from(next.agreement.requestId))) {
-    return sendReject(channel, RejectCode.INVALID, `a renewal may only change end and version (changed: ${[...changed, 'requestId'].join(', ')})`)
-  }
+  if (!equals(current.requestId, next.agreement.requestId)) changed.push('requestId')
+  if (changed.length > 0) return sendReject(channel, RejectCode.INVALID, `a renewal may only change end and version (changed: ${changed.join(', ')})`)
   if (next.agreement.version !== current.version + 1) return sendReject(channel, RejectCode.INVALID, `expected version ${current.version + 1}`)
   if (next.agreement.end <= current.end) return sendReject(channel, RejectCode.DURATION, 'a renewal must end later than the lease')
   const pool = ctx.inventory.get(next.cpi.pool)
