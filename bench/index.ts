@@ -1,16 +1,43 @@
-/** `npm run bench [-- scenario...]`: runs the benchmark scenarios and prints their tables. */
-const SCENARIOS: Record<string, () => Promise<void>> = {}
+/**
+ * `npm run bench [-- scenario...]`: runs the benchmark scenarios (all when
+ * none is named), prints each one's table (milliseconds) and writes its
+ * results to bench/results/<scenario>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { availableParallelism } from 'node:os'
+import { PACKAGE_ROOT, VERSION } from '../src/package.ts'
+import { runDiscovery } from './discovery.ts'
 
-const wanted = process.argv.slice(2)
-const names = wanted.length > 0 ? wanted : Object.keys(SCENARIOS)
-if (names.length === 0) {
-  console.log('no benchmarks yet')
+interface ScenarioResult {
+  rows: unknown[]
+  table: string
 }
-for (const name of names) {
-  const run = SCENARIOS[name]
-  if (run == null) {
-    console.error(`unknown scenario "${name}" (known: ${Object.keys(SCENARIOS).join(', ')})`)
-    process.exit(1)
+
+const SCENARIOS: Record<string, (log: (line: string) => void) => Promise<ScenarioResult>> = {
+  discovery: runDiscovery
+}
+
+async function main (args: string[]): Promise<void> {
+  const names = args.length > 0 ? args : Object.keys(SCENARIOS)
+  const unknown = names.filter(n => SCENARIOS[n] == null)
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: unknown scenario ${unknown.join(', ')} (known: ${Object.keys(SCENARIOS).join(', ')})\n`)
+    process.exitCode = 1
+    return
   }
-  await run()
+  const dir = join(PACKAGE_ROOT, 'bench', 'results')
+  mkdirSync(dir, { recursive: true })
+  const log = (line: string): void => { process.stderr.write(line + '\n') }
+  for (const name of names) {
+    const started = performance.now()
+    const result = await (SCENARIOS[name] as typeof runDiscovery)(log)
+    const seconds = Math.round((performance.now() - started) / 100) / 10
+    process.stdout.write(`\n${name} (milliseconds; ${seconds} s, ${availableParallelism()} cores, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 4})\n${result.table}\n`)
+    const file = join(dir, `${name}.json`)
+    writeFileSync(file, JSON.stringify({ scenario: name, version: VERSION, date: new Date().toISOString(), cores: availableParallelism(), node: process.version, seconds, rows: result.rows }, null, 2) + '\n')
+    process.stdout.write(`written to ${file}\n`)
+  }
 }
+
+await main(process.argv.slice(2))

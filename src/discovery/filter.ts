@@ -53,9 +53,6 @@ const FIELDS: Record<string, FieldDef> = {
   bandwidth: { kind: 'number', help: 'bandwidth in Mbit/s', get: o => o.resource?.bandwidthMbps ?? 0 }
 }
 
-export const FILTER_FIELDS: ReadonlyArray<{ name: string, kind: Kind, help: string }> =
-  Object.entries(FIELDS).map(([name, def]) => ({ name, kind: def.kind, help: def.help }))
-
 export interface Term {
   field: string
   op: Op
