@@ -7,6 +7,7 @@ import { registerPeers } from './commands/peers.ts'
 import { registerConnect } from './commands/connect.ts'
 import { registerOffers } from './commands/offers.ts'
 import { registerProvider } from './commands/provider.ts'
+import { registerLease } from './commands/lease.ts'
 import { registerTestnet } from './commands/testnet.ts'
 
 /** Options every command accepts (before or after the command name). */
@@ -33,6 +34,7 @@ export function buildProgram (): Command {
   registerConnect(program)
   registerOffers(program)
   registerProvider(program)
+  registerLease(program)
   registerTestnet(program)
   return program
 }

@@ -1,16 +1,20 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
 import { formatTable } from '../output.ts'
+import { formatPrice, parsePrice } from '../units.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
 import type { PoolSpec } from '../../inventory/pool.ts'
+import type { LeaseView } from '../../lease/view.ts'
+import type { PoolUsage } from '../../ledger/types.ts'
+import { renderLeases } from './lease.ts'
 
-const MICROS = 1_000_000
+interface ProviderLeases { leases: LeaseView[], pools: PoolUsage[] }
 
 export function renderPools (pools: PoolView[]): string {
   return pools.length === 0
     ? 'no pools (this node is a pure consumer)'
     : formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'REGION', 'OFFERED', 'CPI'], pools.map(p => [
-      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, `${p.price.microsPerGpuHour / MICROS} ${p.price.currency}`, p.region, p.offered ? 'yes' : 'no', p.cpi
+      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatPrice(p.price), p.region, p.offered ? 'yes' : 'no', p.cpi
     ]))
 }
 
@@ -23,6 +27,7 @@ interface AddOptions {
   region?: string
   label?: string[]
   price?: string
+  floor?: string
   currency?: string
   cpuCores?: string
   ram?: string
@@ -52,7 +57,8 @@ export function specFromOptions (name: string, o: AddOptions): Record<string, un
     diskGib: num(o.disk),
     bandwidthMbps: num(o.bandwidth)
   }
-  if (o.price != null) spec.price = { microsPerGpuHour: Math.round(Number(o.price) * MICROS), currency: o.currency ?? 'USD' }
+  if (o.price != null) spec.price = parsePrice(o.price, o.currency ?? 'USD')
+  if (o.floor != null) spec.floorMicrosPerGpuHour = parsePrice(o.floor, o.currency ?? 'USD').microsPerGpuHour
   return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined))
 }
 
@@ -72,6 +78,7 @@ export function registerProvider (program: Command): void {
     .option('--region <region>', 'e.g. cn-east-1 (default: provider.region)')
     .option('--label <label...>', 'labels a filter can ask for')
     .option('--price <units>', 'price per GPU-hour, e.g. 2.5 (default: provider.price)')
+    .option('--floor <units>', 'the lowest price per GPU-hour accepted in negotiation (default: the price)')
     .option('--currency <code>', 'currency of --price (default USD)')
     .option('--cpu-cores <n>', 'CPU cores with the pool')
     .option('--ram <GiB>', 'RAM with the pool')
@@ -80,6 +87,17 @@ export function registerProvider (program: Command): void {
     .action(clientAction(
       async (client, name: string, opts: AddOptions) => client.call<PoolView>('provider_addPool', specFromOptions(name, opts)),
       pool => `offering ${pool.cpi}\n${renderPools([pool])}`
+    ))
+  provider.command('leases')
+    .description('leases this node granted, and what each pool has left')
+    .option('--active', 'only leases that hold GPUs now')
+    .action(clientAction(
+      async (client, o: { active?: boolean }) => client.call<ProviderLeases>('provider_leases', { activeOnly: o.active === true }),
+      r => [
+        formatTable(['POOL', 'TOTAL', 'LEASED', 'HELD', 'FREE'], r.pools.map(p => [p.pool, p.total, p.leased, p.held, p.free])),
+        '',
+        renderLeases(r.leases)
+      ].join('\n')
     ))
   provider.command('remove')
     .description('remove a pool added with `provider add`; its offer is withdrawn')
