@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { PACKAGE_ROOT, VERSION } from '../src/package.ts'
 import { runDiscovery } from './discovery.ts'
+import { runLease } from './lease.ts'
 
 interface ScenarioResult {
   rows: unknown[]
@@ -15,7 +16,8 @@ interface ScenarioResult {
 }
 
 const SCENARIOS: Record<string, (log: (line: string) => void) => Promise<ScenarioResult>> = {
-  discovery: runDiscovery
+  discovery: runDiscovery,
+  lease: runLease
 }
 
 async function main (args: string[]): Promise<void> {
@@ -31,7 +33,7 @@ async function main (args: string[]): Promise<void> {
   const log = (line: string): void => { process.stderr.write(line + '\n') }
   for (const name of names) {
     const started = performance.now()
-    const result = await (SCENARIOS[name] as typeof runDiscovery)(log)
+    const result = await (SCENARIOS[name] as (log: (line: string) => void) => Promise<ScenarioResult>)(log)
     const seconds = Math.round((performance.now() - started) / 100) / 10
     process.stdout.write(`\n${name} (milliseconds; ${seconds} s, ${availableParallelism()} cores, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? 4})\n${result.table}\n`)
     const file = join(dir, `${name}.json`)
