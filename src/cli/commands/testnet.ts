@@ -97,7 +97,13 @@ function renderUp (status: TestnetStatus, elapsedMs: number): string {
   const example = status.nodes.find(n => n.role === 'consumer') ?? status.nodes[0]
   const next: Array<[string, string]> = [
     [`${cli} testnet status${dir}`, 'every node: pid, peers, RPC'],
-    ...(example != null ? [[`${cli} --repo ${display(example.repo)} status`, 'any node, with the ordinary commands'] as [string, string]] : []),
+    ...(example != null
+      ? [
+          [`${cli} --repo ${display(example.repo)} status`, 'any node, with the ordinary commands'],
+          [`${cli} --repo ${display(example.repo)} offers search "gpu_mem>=40"`, 'offers from every provider'],
+          [`${cli} --repo ${display(example.repo)} lease request --filter "model=rtx-4090" --gpus 1 --duration 30m --max-price "3 CNY"`, 'lease the cheapest RTX 4090']
+        ] as Array<[string, string]>
+      : []),
     [`${cli} testnet logs provider-1${dir}`, 'a node\'s log'],
     [`${cli} testnet down${dir}`, 'stop every node']
   ]
@@ -105,8 +111,7 @@ function renderUp (status: TestnetStatus, elapsedMs: number): string {
   return [
     `Testnet up in ${display(status.dir)}: ${plural(providers, 'provider')} and ${plural(consumers, 'consumer')}, connected in ${(elapsedMs / 1000).toFixed(1)} s`,
     '',
-    // pools: filled in once providers declare pools (see src/testnet/node-config.ts)
-    formatTable(['NAME', 'ROLE', 'PEERID', 'RPC', 'POOLS'], status.nodes.map(n => [n.name, n.role, n.peerId, n.rpcUrl, null])),
+    formatTable(['NAME', 'ROLE', 'PEERID', 'RPC', 'POOLS'], status.nodes.map(n => [n.name, n.role, n.peerId, n.rpcUrl, n.pools == null || n.pools.length === 0 ? null : n.pools.join(', ')])),
     '',
     'Next:',
     ...next.map(([c, why]) => `  ${c.padEnd(width)}  ${why}`)
