@@ -103,7 +103,7 @@ export async function requestLease (ctx: ConsumerContext, ask: LeaseAsk): Promis
 
 async function accept (ctx: ConsumerContext, channel: Awaited<ReturnType<typeof openChannel>>, ids: Omit<ConsumerLease, 'status' | 'updatedAt'>, quote: Quote): Promise<ConsumerLease> {
   // on disk before the Accept leaves: from here on the lease may exist on the provider
-  const record = await ctx.store.put({ ...ids, status: 'pending', updatedAt: 0 })
+  const record = await ctx.store.put({ ...ids, status: 'pending', updatedAt: 0 }, { sync: true })
   const consumerSignature = await signAgreement(ctx.privateKey, quote.agreement)
   let answer
   try {

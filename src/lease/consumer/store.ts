@@ -3,7 +3,7 @@
  * `pending` (synced) before the Accept is sent, so that whatever happens next
  * (a lost Grant, a crash) the consumer knows to ask the provider about it.
  */
-import type { AbstractBatchOptions, AbstractPutOptions, AbstractSublevel } from 'abstract-level'
+import type { AbstractPutOptions, AbstractSublevel } from 'abstract-level'
 import type { NodeDb } from '../../node/node.ts'
 
 export type ConsumerLeaseStatus = 'pending' | 'active' | 'released' | 'expired' | 'failed'
@@ -25,7 +25,7 @@ export interface ConsumerLease {
   updatedAt: number
 }
 
-const SYNCED = { sync: true } as unknown as AbstractPutOptions<string, ConsumerLease> & AbstractBatchOptions<string, ConsumerLease>
+const SYNCED = { sync: true } as unknown as AbstractPutOptions<string, ConsumerLease>
 
 export class ConsumerLeaseStore {
   private readonly db: AbstractSublevel<NodeDb, string | Uint8Array, string, ConsumerLease>
@@ -34,10 +34,14 @@ export class ConsumerLeaseStore {
     this.db = db.sublevel<string, ConsumerLease>('consumer-leases', { valueEncoding: 'json' })
   }
 
-  /** Synced: the record is on disk when this resolves. */
-  async put (lease: ConsumerLease): Promise<ConsumerLease> {
+  /**
+   * `sync`: the record is on disk when this resolves. Only `pending` needs it:
+   * a later state lost in a crash leaves the synced `pending`, which is asked
+   * about again and so recovered.
+   */
+  async put (lease: ConsumerLease, options: { sync?: boolean } = {}): Promise<ConsumerLease> {
     const record = { ...lease, updatedAt: Date.now() }
-    await this.db.put(lease.leaseId, record, SYNCED)
+    await this.db.put(lease.leaseId, record, options.sync === true ? SYNCED : {})
     return record
   }
 
