@@ -20,7 +20,13 @@ export interface ClientOptions {
   env?: NodeJS.ProcessEnv
 }
 
-export function clientFor (options: ClientOptions): RpcClient {
+export interface ApiEndpoint {
+  url: string
+  token?: string
+}
+
+/** Where the daemon's API is and the token to call it with. */
+export function resolveApi (options: ClientOptions): ApiEndpoint {
   const layout = repoLayout(options.repo)
   const env = options.env ?? process.env
   let url = options.api ?? env.CPNET_API
@@ -31,5 +37,9 @@ export function clientFor (options: ClientOptions): RpcClient {
     url = readFileSync(layout.api, 'utf8').trim()
   }
   const token = env.CPNET_TOKEN ?? (existsSync(layout.token) ? readTokenFile(layout.token) : undefined)
-  return new RpcClient({ url, token })
+  return { url, token }
+}
+
+export function clientFor (options: ClientOptions): RpcClient {
+  return new RpcClient(resolveApi(options))
 }

@@ -8,6 +8,7 @@ import { registerConnect } from './commands/connect.ts'
 import { registerOffers } from './commands/offers.ts'
 import { registerProvider } from './commands/provider.ts'
 import { registerLease } from './commands/lease.ts'
+import { registerPrices } from './commands/prices.ts'
 import { registerTestnet } from './commands/testnet.ts'
 
 /** Options every command accepts (before or after the command name). */
@@ -35,6 +36,7 @@ export function buildProgram (): Command {
   registerOffers(program)
   registerProvider(program)
   registerLease(program)
+  registerPrices(program)
   registerTestnet(program)
   return program
 }

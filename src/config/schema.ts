@@ -74,6 +74,12 @@ export const LeaseConfigSchema = Type.Object({
   reconcileIntervalSec: Seconds(0.1, 3600, 'How often a consumer asks providers about leases it accepted but never saw confirmed')
 }, strict)
 
+export const PricesConfigSchema = Type.Object({
+  heartbeatSec: Seconds(0.5, 3600, 'How often every pool\'s price update is published even when nothing changed; an update is valid for 3 heartbeats'),
+  historyMaxAgeSec: Seconds(60, 31_536_000, 'Price history entries older than this are dropped'),
+  historyMaxPerCpi: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Most price history entries kept per CPI; the oldest go first' })
+}, strict)
+
 export const ConfigSchema = Type.Object({
   listen: multiaddrs('libp2p listen multiaddrs'),
   announce: multiaddrs('Multiaddrs announced to peers instead of the listen addresses (e.g. behind NAT)'),
@@ -85,7 +91,8 @@ export const ConfigSchema = Type.Object({
   metrics: MetricsConfigSchema,
   provider: ProviderConfigSchema,
   discovery: DiscoveryConfigSchema,
-  lease: LeaseConfigSchema
+  lease: LeaseConfigSchema,
+  prices: PricesConfigSchema
 }, strict)
 
 export type Config = Static<typeof ConfigSchema>

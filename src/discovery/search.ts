@@ -37,7 +37,16 @@ export interface SearchHit {
   source: OfferSource
   /** Round-trip time to the provider measured by libp2p, when connected. */
   rttMs?: number
+  /** Price, free GPUs and seq come from a price update newer than the signed offer. */
+  livePrice?: boolean
 }
+
+/**
+ * Fresher values for an offer from elsewhere (the price book): the offer to
+ * show instead, the same object when nothing is fresher, or null when the
+ * pool was withdrawn since.
+ */
+export type LiveOverlay = (verified: VerifiedOffer) => VerifiedOffer | null
 
 export interface SearchResult {
   offers: SearchHit[]
@@ -57,6 +66,8 @@ export interface OfferSearchInit {
   /** Providers asked per search at most. */
   maxProviders: number
   defaultLimit: number
+  /** Applied to every offer before it is filtered, sorted and returned; the cache keeps the signed offers. */
+  livePrice?: LiveOverlay
 }
 
 export class OfferSearch {
@@ -108,8 +119,9 @@ export class OfferSearch {
     const found = direct.offers.find(o => o.verified.offer.cpi === cpiText) ??
       await this.fromDht(cpiText, signal) ??
       this.cache.get(cpiText)
-    if (found == null || found.verified.offer.withdrawn) throw new OfferNotFoundError(`no valid offer for ${cpiText}`)
-    return this.hit(found)
+    const live = found != null && !found.verified.offer.withdrawn ? this.live(found) : undefined
+    if (live == null) throw new OfferNotFoundError(`no valid offer for ${cpiText}`)
+    return live
   }
 
   private refresh (key: string): void {
@@ -213,12 +225,20 @@ export class OfferSearch {
     }
   }
 
-  private hit (offer: CachedOffer): SearchHit {
-    const peerId = offer.verified.cpi.peerId
+  /** The offer as a hit, with fresher live values when there are some; undefined when its pool was withdrawn since. */
+  private live (offer: CachedOffer): SearchHit | undefined {
+    const verified = this.init.livePrice?.(offer.verified) ?? offer.verified
+    if (verified == null) return undefined
+    const peerId = verified.cpi.peerId
     const rtt = peerId.equals(this.init.libp2p.peerId)
       ? 0
       : this.init.libp2p.getConnections(peerId).find(c => c.rtt != null)?.rtt
-    return { verified: offer.verified, source: offer.source, ...(rtt != null ? { rttMs: rtt } : {}) }
+    return {
+      verified,
+      source: offer.source,
+      ...(rtt != null ? { rttMs: rtt } : {}),
+      ...(verified !== offer.verified ? { livePrice: true } : {})
+    }
   }
 
   private rank (offers: CachedOffer[], filter: Filter, sort: SortKey, limit: number): SearchHit[] {
@@ -228,9 +248,11 @@ export class OfferSearch {
       const cpi = offer.verified.offer.cpi
       if ((newest.get(cpi)?.verified.seq ?? -1) < offer.verified.seq) newest.set(cpi, offer)
     }
+    // the filter and the sort see the live values
     const hits = [...newest.values()]
-      .filter(o => !o.verified.offer.withdrawn && o.verified.expiresAt > now && matches(filter, o.verified.offer))
-      .map(o => this.hit(o))
+      .filter(o => !o.verified.offer.withdrawn && o.verified.expiresAt > now)
+      .flatMap(o => this.live(o) ?? [])
+      .filter(hit => matches(filter, hit.verified.offer))
     return hits.sort(comparator(sort)).slice(0, limit)
   }
 }

@@ -12,17 +12,22 @@ import type { NodeDb } from '../node/node.ts'
 import { FETCH_MAX_INBOUND_STREAMS, FETCH_MAX_OUTBOUND_STREAMS, OFFERS_PROTOCOL } from './constants.ts'
 import { offersHandler } from './fetch-handler.ts'
 import { ProvidedKeys } from './provided-keys.ts'
+import { Offer, SignedOffer } from './pb/offer.ts'
 import { OfferPublisher } from './publisher.ts'
-import { OfferSearch } from './search.ts'
-import { SeqStore } from './seq-store.ts'
+import { OfferSearch, type LiveOverlay } from './search.ts'
+import type { SeqStore } from './seq-store.ts'
 
 export interface DiscoveryInit {
   libp2p: CpnetLibp2p
   privateKey: PrivateKey
   inventory: Inventory
   db: NodeDb
+  /** The per-CPI seq counter, shared with price updates. */
+  seqs: SeqStore
   config: Config['discovery']
   logger: Logger
+  /** Fresher price and availability for offers that search returns (the price book). */
+  livePrice?: LiveOverlay
 }
 
 export class Discovery {
@@ -38,7 +43,7 @@ export class Discovery {
       libp2p: init.libp2p,
       privateKey: init.privateKey,
       inventory: init.inventory,
-      seqs: new SeqStore(init.db),
+      seqs: init.seqs,
       provided: new ProvidedKeys(init.db),
       logger: init.logger,
       offerTtlMs: config.offerTtlSec * 1000,
@@ -53,8 +58,19 @@ export class Discovery {
       fetchTimeoutMs: config.fetchTimeoutMs,
       cacheRefreshMs: config.cacheRefreshSec * 1000,
       maxProviders: config.maxProviders,
-      defaultLimit: config.defaultLimit
+      defaultLimit: config.defaultLimit,
+      livePrice: init.livePrice
     })
+  }
+
+  /** The newest offer this node holds for a CPI: its own, or a verified one a search found. */
+  knownOffer (cpi: string): Offer | undefined {
+    const own = `cpi:${this.init.libp2p.peerId.toString()}/`
+    if (cpi.startsWith(own)) {
+      const bytes = this.publisher.current().get(cpi.slice(own.length))
+      return bytes != null ? Offer.decode(SignedOffer.decode(bytes).offer) : undefined
+    }
+    return this.search.cache.get(cpi)?.verified.offer
   }
 
   async start (): Promise<void> {

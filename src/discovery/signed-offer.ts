@@ -8,15 +8,13 @@
  * before the (costlier) signature check.
  */
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { fromString as utf8 } from 'uint8arrays/from-string'
-import { concat } from 'uint8arrays/concat'
 import { assertOwner, type Cpi } from '../identity/cpi.ts'
+import { signWithDomain, verifyWithDomain } from '../identity/domain-signature.ts'
 import { OFFER_MAX_ADDRS, OFFER_MAX_BYTES, OFFER_MAX_LABELS, OFFER_SIGNATURE_DOMAIN } from './constants.ts'
 import { InvalidOfferError } from './errors.ts'
 import { checkOffer } from './offer-rules.ts'
 import { Offer, SignedOffer } from './pb/offer.ts'
 
-const DOMAIN = utf8(OFFER_SIGNATURE_DOMAIN)
 const DECODE_LIMITS = { limits: { labels: OFFER_MAX_LABELS, addrs: OFFER_MAX_ADDRS } }
 
 /** An offer that passed every check, with the bytes it arrived in. */
@@ -29,14 +27,9 @@ export interface VerifiedOffer {
   bytes: Uint8Array
 }
 
-function signedPayload (offerBytes: Uint8Array): Uint8Array {
-  return concat([DOMAIN, offerBytes])
-}
-
 export async function signOffer (offer: Offer, key: PrivateKey): Promise<Uint8Array> {
   const offerBytes = Offer.encode(offer)
-  // copied: the key may hand back a view on a shared buffer, the message wants its own
-  const signature = new Uint8Array(await key.sign(signedPayload(offerBytes)))
+  const signature = await signWithDomain(key, OFFER_SIGNATURE_DOMAIN, offerBytes)
   const bytes = SignedOffer.encode({ offer: offerBytes, signature })
   if (bytes.byteLength > OFFER_MAX_BYTES) {
     throw new InvalidOfferError('too-large', `the signed offer for ${offer.cpi} is ${bytes.byteLength} bytes, the limit is ${OFFER_MAX_BYTES}`)
@@ -78,13 +71,9 @@ export async function verifySignedOffer (bytes: Uint8Array, options: VerifyOptio
   if (cpi.peerId.type !== 'Ed25519') {
     throw new InvalidOfferError('bad-cpi', `${offer.cpi}: only Ed25519 PeerIds carry the key that verifies an offer`)
   }
-  let valid = false
-  try {
-    valid = await cpi.peerId.publicKey.verify(signedPayload(offerBytes), signature)
-  } catch {
-    valid = false
-  }
   // a signature by any other key fails here: ownership is the signature check
-  if (!valid) throw new InvalidOfferError('bad-signature', `the signature on ${offer.cpi} is not by ${cpi.peerId.toString()}`)
+  if (!await verifyWithDomain(cpi.peerId.publicKey, OFFER_SIGNATURE_DOMAIN, offerBytes, signature)) {
+    throw new InvalidOfferError('bad-signature', `the signature on ${offer.cpi} is not by ${cpi.peerId.toString()}`)
+  }
   return { offer, cpi, seq: Number(offer.seq), expiresAt: Number(offer.expiresAt), bytes }
 }

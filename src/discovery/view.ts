@@ -38,7 +38,8 @@ export const OfferViewSchema = Type.Object({
   maxLeaseSec: Type.Integer(),
   addrs: Type.Array(Type.String()),
   source: Type.Union([Type.Literal('direct'), Type.Literal('dht'), Type.Literal('cache')]),
-  rttMs: Type.Optional(Type.Number())
+  rttMs: Type.Optional(Type.Number()),
+  livePrice: Type.Optional(Type.Boolean({ description: 'price, availableGpus and seq come from a price update newer than the signed offer' }))
 })
 export type OfferView = Static<typeof OfferViewSchema>
 
@@ -81,6 +82,7 @@ export function toOfferView (hit: SearchHit): OfferView {
     maxLeaseSec: offer.maxLeaseSec,
     addrs: offer.addrs.map(addrText).filter(a => a !== ''),
     source: hit.source,
-    ...(hit.rttMs != null ? { rttMs: hit.rttMs } : {})
+    ...(hit.rttMs != null ? { rttMs: hit.rttMs } : {}),
+    ...(hit.livePrice === true ? { livePrice: true } : {})
   }
 }

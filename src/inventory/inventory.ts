@@ -1,14 +1,16 @@
 /**
  * The provider's pools: detected GPUs merged with declared pools and pools
- * added over RPC (persisted), with free capacity from a CapacitySource.
- * Listeners hear about every change that alters what the node offers.
+ * added over RPC (persisted), prices set over RPC on top (persisted), with
+ * free capacity from a CapacitySource. Listeners hear about every change that
+ * alters what the node offers.
  */
 import type { Logger } from '../log/logger.ts'
 import { FullCapacity, type CapacitySource } from './capacity.ts'
 import { CLASS_PATTERN } from './classes.ts'
 import { mergePools } from './merge.ts'
 import { detectGpus, poolsFromGpus, type RunCommand } from './nvidia-smi.ts'
-import { resolvePool, type Pool, type PoolSpec, type ProviderConfig } from './pool.ts'
+import { resolvePool, type Pool, type PoolSpec, type Price, type ProviderConfig } from './pool.ts'
+import { samePrice, type PriceOverride, type PriceOverrides } from './price-overrides.ts'
 import type { PoolStore } from './store.ts'
 import { PoolConflictError, PoolNotFoundError } from './errors.ts'
 
@@ -22,6 +24,8 @@ export type PoolChangeListener = (change: PoolChange) => void
 export interface InventoryInit {
   config: ProviderConfig
   store: PoolStore
+  /** Prices set with setPrice, kept across restarts. */
+  prices: PriceOverrides
   logger: Logger
   capacity?: CapacitySource
   /** Runs nvidia-smi; tests inject recorded output. */
@@ -38,6 +42,7 @@ export class Inventory {
   private pools = new Map<string, Pool>()
   private detected: PoolSpec[] = []
   private added = new Map<string, PoolSpec>()
+  private overrides = new Map<string, PriceOverride>()
   private unsubscribeCapacity?: () => void
 
   constructor (init: InventoryInit) {
@@ -59,7 +64,9 @@ export class Inventory {
     }
     const stored = await store.all((name, problem) => { this.log.warn('ignoring a stored pool that no longer validates', { pool: name, problem }) })
     this.added = new Map(stored.map(spec => [spec.name, spec]))
+    this.overrides = await this.init.prices.all((name, problem) => { this.log.warn('ignoring a stored price that no longer validates', { pool: name, problem }) })
     this.pools = this.merge()
+    await this.dropStaleOverrides()
     this.unsubscribeCapacity = this.capacity.onChange(name => {
       const pool = this.pools.get(name)
       if (pool != null) this.emit({ kind: 'capacity', pool })
@@ -95,11 +102,32 @@ export class Inventory {
     if (this.init.config.pools.some(p => p.name === spec.name)) {
       throw new PoolConflictError(`pool "${spec.name}" is declared in config.json; change it there`)
     }
-    const pool = this.resolve(spec, 'rpc')
+    this.resolve(spec, 'rpc')
     await this.init.store.put(spec)
     this.added.set(spec.name, spec)
+    // the new spec's price is the later word
+    await this.clearOverride(spec.name)
     this.apply(this.merge())
-    return pool
+    return this.pools.get(spec.name) as Pool
+  }
+
+  /**
+   * Sets a pool's price, whatever its source, and keeps it across restarts
+   * until the pool's declared price changes (see price-overrides.ts).
+   */
+  async setPrice (name: string, price: Price): Promise<Pool> {
+    const pool = this.pools.get(name)
+    if (pool == null) throw new PoolNotFoundError(`no pool named "${name}"`)
+    const declared = this.declaredPrice(pool)
+    if (samePrice(price, declared)) {
+      await this.clearOverride(name)
+    } else {
+      const override = { price: { ...price }, replaced: declared }
+      await this.init.prices.put(name, override)
+      this.overrides.set(name, override)
+    }
+    this.apply(this.merge())
+    return this.pools.get(name) as Pool
   }
 
   /** Removes a pool added over RPC; a detected pool it shadowed comes back. */
@@ -113,21 +141,45 @@ export class Inventory {
     }
     await this.init.store.delete(name)
     this.added.delete(name)
+    await this.clearOverride(name)
     this.apply(this.merge())
     return pool
   }
 
-  /** The pools the three sources give now; an unusable one is logged and left out. */
+  /** The pools the three sources give now, with set prices that still hold; an unusable one is logged and left out. */
   private merge (): Map<string, Pool> {
     const pools = new Map<string, Pool>()
     for (const { spec, source } of mergePools(this.detected, this.init.config.pools, [...this.added.values()])) {
       try {
-        pools.set(spec.name, this.resolve(spec, source))
+        const pool = this.resolve(spec, source)
+        const override = this.overrides.get(pool.name)
+        pools.set(spec.name, override != null && samePrice(override.replaced, pool.price) ? { ...pool, price: override.price } : pool)
       } catch (err) {
         this.log.warn('ignoring an unusable pool', { pool: spec.name, source, error: (err as Error).message })
       }
     }
     return pools
+  }
+
+  /** The price a pool has without a set price. */
+  private declaredPrice (pool: Pool): Price {
+    const override = this.overrides.get(pool.name)
+    return override != null && samePrice(override.price, pool.price) ? override.replaced : pool.price
+  }
+
+  private async clearOverride (name: string): Promise<void> {
+    if (!this.overrides.delete(name)) return
+    await this.init.prices.delete(name)
+  }
+
+  /** Set prices whose pool is gone or now declared at another price (config.json was edited). */
+  private async dropStaleOverrides (): Promise<void> {
+    for (const [name, override] of [...this.overrides]) {
+      const pool = this.pools.get(name)
+      if (pool != null && samePrice(pool.price, override.price)) continue
+      this.log.info('dropping a set price: the pool is gone or its declared price changed', { pool: name })
+      await this.clearOverride(name)
+    }
   }
 
   /** Replaces the pool map and tells listeners what changed. */

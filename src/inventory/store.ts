@@ -4,7 +4,7 @@
  */
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import type { NodeDb } from '../node/node.ts'
-import { stringSublevel, type StringSublevel } from '../node/db.ts'
+import { stringSublevel, validEntries, type StringSublevel } from '../node/db.ts'
 import { PoolSpecSchema, type PoolSpec } from './pool.ts'
 
 const SUBLEVEL = 'pools'
@@ -19,17 +19,7 @@ export class PoolStore {
 
   /** Stored specs; an entry that no longer validates is skipped and reported to `onInvalid`. */
   async all (onInvalid: (name: string, problem: string) => void): Promise<PoolSpec[]> {
-    const specs: PoolSpec[] = []
-    for await (const [name, raw] of this.db.iterator()) {
-      try {
-        const value: unknown = JSON.parse(raw)
-        if (!checkSpec.Check(value)) throw new Error(checkSpec.Errors(value).First()?.message ?? 'invalid')
-        specs.push(value)
-      } catch (err) {
-        onInvalid(name, (err as Error).message)
-      }
-    }
-    return specs
+    return (await validEntries(this.db, checkSpec, onInvalid)).map(([, spec]) => spec)
   }
 
   async put (spec: PoolSpec): Promise<void> {

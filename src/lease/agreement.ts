@@ -9,7 +9,7 @@ import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { fromString as utf8 } from 'uint8arrays/from-string'
 import { parseCpi, type Cpi } from '../identity/cpi.ts'
-import { signDomain, verifyDomain } from '../identity/signing.ts'
+import { signWithDomain, verifyByPeer } from '../identity/domain-signature.ts'
 import { LEASE_SIGNATURE_DOMAIN } from './constants.ts'
 import { LeaseProtocolError } from './errors.ts'
 import { Agreement, SignedLease } from './pb/lease.ts'
@@ -24,11 +24,11 @@ export function agreementHash (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 }
 
 export async function signAgreement (key: PrivateKey, bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
-  return signDomain(key, LEASE_SIGNATURE_DOMAIN, bytes)
+  return signWithDomain(key, LEASE_SIGNATURE_DOMAIN, bytes)
 }
 
 export async function verifyAgreementSignature (signer: PeerId, bytes: Uint8Array, signature: Uint8Array): Promise<boolean> {
-  return verifyDomain(signer, LEASE_SIGNATURE_DOMAIN, bytes, signature)
+  return verifyByPeer(signer, LEASE_SIGNATURE_DOMAIN, bytes, signature)
 }
 
 /** An agreement decoded and checked for shape, with the parties it names. */

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../log/logger.ts'
 import { initRepo, isInitialized, openRepo } from '../repo/repo.ts'
 import { RpcServer } from '../rpc/http-server.ts'
 import { nodeMethods } from '../rpc/methods/index.ts'
+import type { CapacitySource } from '../inventory/capacity.ts'
 import type { TransportKind } from './libp2p.ts'
 import { CpnetNode } from './node.ts'
 
@@ -22,6 +23,8 @@ export interface DaemonInit {
   logger?: Logger
   transport?: TransportKind
   processMetrics?: boolean
+  /** Free GPUs per pool (see CpnetNodeInit). */
+  capacity?: CapacitySource
 }
 
 export interface Daemon {
@@ -43,7 +46,7 @@ export async function startDaemon (init: DaemonInit): Promise<Daemon> {
   if (initialized) log.info('initialised a new repo', { repo: repo.layout.root })
   if (repo.keyTooOpen) log.warn('the node key is readable by other users; run chmod 600 on it', { key: repo.layout.key })
 
-  const node = new CpnetNode({ repo, logger, transport: init.transport, processMetrics: init.processMetrics })
+  const node = new CpnetNode({ repo, logger, transport: init.transport, processMetrics: init.processMetrics, capacity: init.capacity })
   let rpc: RpcServer | undefined
   let stopping: Promise<void> | undefined
   const stop = async (): Promise<void> => {

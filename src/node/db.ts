@@ -3,6 +3,8 @@
  * gets a named sublevel of string keys and string values, so parts never see
  * each other's keys.
  */
+import type { Static, TSchema } from '@sinclair/typebox'
+import type { TypeCheck } from '@sinclair/typebox/compiler'
 import type { NodeDb } from './node.ts'
 
 export function stringSublevel (db: NodeDb, name: string) {
@@ -10,3 +12,22 @@ export function stringSublevel (db: NodeDb, name: string) {
 }
 
 export type StringSublevel = ReturnType<typeof stringSublevel>
+
+/**
+ * The entries of a sublevel of JSON values that pass `check`, in key order.
+ * One that does not parse or validate (written by another version, or
+ * damaged) is skipped and reported to `onInvalid`.
+ */
+export async function validEntries<T extends TSchema> (db: StringSublevel, check: TypeCheck<T>, onInvalid: (key: string, problem: string) => void): Promise<Array<[string, Static<T>]>> {
+  const entries: Array<[string, Static<T>]> = []
+  for await (const [key, raw] of db.iterator()) {
+    try {
+      const value: unknown = JSON.parse(raw)
+      if (!check.Check(value)) throw new Error(check.Errors(value).First()?.message ?? 'invalid')
+      entries.push([key, value])
+    } catch (err) {
+      onInvalid(key, (err as Error).message)
+    }
+  }
+  return entries
+}

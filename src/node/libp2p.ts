@@ -11,6 +11,7 @@ import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT, type Validators, type Selectors } from '@libp2p/kad-dht'
 import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import type { PeerScoreThresholds, TopicScoreParams } from '@libp2p/gossipsub/score'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
@@ -40,6 +41,11 @@ export interface BuildLibp2pInit {
   /** DHT record validators and selectors by key namespace (`/cpnet/...` → `cpnet`). */
   dhtValidators?: Validators
   dhtSelectors?: Selectors
+  /** Gossipsub score parameters by topic (an unscored topic costs a misbehaving peer nothing) and thresholds. */
+  gossipScoring?: {
+    topics: Record<string, TopicScoreParams>
+    thresholds: PeerScoreThresholds
+  }
 }
 
 /**
@@ -97,9 +103,11 @@ export async function buildLibp2p (init: BuildLibp2pInit): Promise<CpnetLibp2p> 
       pubsub: gossipsub({
         globalSignaturePolicy: 'StrictSign',
         allowPublishToZeroTopicPeers: true,
-        scoreParams: config.network.gossipLoopbackWhitelist
-          ? { IPColocationFactorWhitelist: new Set([LOOPBACK_V4]) }
-          : {}
+        scoreParams: {
+          topics: init.gossipScoring?.topics ?? {},
+          ...(config.network.gossipLoopbackWhitelist ? { IPColocationFactorWhitelist: new Set([LOOPBACK_V4]) } : {})
+        },
+        ...(init.gossipScoring != null ? { scoreThresholds: init.gossipScoring.thresholds } : {})
       })
     }
   })

@@ -16,6 +16,7 @@ import { buildLibp2p, type CpnetLibp2p, type TransportKind } from './libp2p.ts'
 import { NodeMetrics } from './metrics.ts'
 import { Inventory } from '../inventory/inventory.ts'
 import { PoolStore } from '../inventory/store.ts'
+import { PriceOverrides } from '../inventory/price-overrides.ts'
 import type { CapacitySource } from '../inventory/capacity.ts'
 import { Discovery } from '../discovery/service.ts'
 import { DHT_NAMESPACE } from '../discovery/constants.ts'
@@ -24,6 +25,9 @@ import { SeqFloor } from '../discovery/seq-floor.ts'
 import { Ledger } from '../ledger/ledger.ts'
 import { LeaseService } from '../lease/service.ts'
 import { ledgerCapacity, syncPools } from '../lease/capacity.ts'
+import { SeqStore } from '../discovery/seq-store.ts'
+import { Pricing } from '../pricing/service.ts'
+import { GOSSIP_SCORE_THRESHOLDS, GOSSIP_TOPIC_SCORES } from '../pricing/score.ts'
 
 export type NodeStatus = 'stopped' | 'starting' | 'running' | 'stopping'
 
@@ -59,6 +63,7 @@ export class CpnetNode {
   private _ledger?: Ledger
   private _leases?: LeaseService
   private unsyncPools?: () => void
+  private _pricing?: Pricing
   /** Outlives restarts of libp2p: the highest offer seq accepted per CPI. */
   private readonly seqFloor = new SeqFloor()
   private startedAt = 0
@@ -112,6 +117,10 @@ export class CpnetNode {
     return whileRunning(this._leases)
   }
 
+  get pricing (): Pricing {
+    return whileRunning(this._pricing)
+  }
+
   /** A node with pools offers them; one with neither GPUs nor declared pools is a pure consumer. */
   get role (): 'provider' | 'consumer' {
     return (this._inventory?.list().length ?? 0) > 0 ? 'provider' : 'consumer'
@@ -128,9 +137,12 @@ export class CpnetNode {
       this._db = await openLevel(this.repo.layout.db, this.repo.layout.root)
       this._ledger = new Ledger({ db: this._db, log: this.init.logger })
       await this._ledger.open()
+      // one seq counter per CPI for offers and price updates, so that they never disagree about which is newer
+      const seqs = new SeqStore(this._db)
       this._inventory = new Inventory({
         config: this.config.provider,
         store: new PoolStore(this._db),
+        prices: new PriceOverrides(this._db),
         logger: this.init.logger,
         capacity: this.init.capacity ?? ledgerCapacity(this._ledger)
       })
@@ -145,7 +157,8 @@ export class CpnetNode {
         transport: this.init.transport,
         metricsRegistry: this.metrics?.registry,
         dhtValidators: { [DHT_NAMESPACE]: offerValidator(this.seqFloor) },
-        dhtSelectors: { [DHT_NAMESPACE]: offerSelector }
+        dhtSelectors: { [DHT_NAMESPACE]: offerSelector },
+        gossipScoring: { topics: GOSSIP_TOPIC_SCORES, thresholds: GOSSIP_SCORE_THRESHOLDS }
       })
       await this._libp2p.start()
       this.bootstrapper = new Bootstrapper(this._libp2p, this.init.logger, {
@@ -154,13 +167,15 @@ export class CpnetNode {
         minPeers: this.config.network.minPeers
       })
       await this.bootstrapper.start()
-      this._discovery = new Discovery({
+      const discovery = this._discovery = new Discovery({
         libp2p: this._libp2p,
         privateKey: this.repo.privateKey,
         inventory: this._inventory,
         db: this._db,
+        seqs,
         config: this.config.discovery,
-        logger: this.init.logger
+        logger: this.init.logger,
+        livePrice: verified => this._pricing != null ? this._pricing.withLivePrice(verified) : verified
       })
       await this._discovery.start()
       this._leases = new LeaseService({
@@ -174,6 +189,18 @@ export class CpnetNode {
         logger: this.init.logger
       })
       await this._leases.start()
+      this._pricing = new Pricing({
+        libp2p: this._libp2p,
+        privateKey: this.repo.privateKey,
+        inventory: this._inventory,
+        seqs,
+        db: this._db,
+        config: this.config.prices,
+        maxSubscriptionsPerConnection: this.config.rpc.maxSubscriptionsPerConnection,
+        logger: this.init.logger,
+        knownOffer: cpi => discovery.knownOffer(cpi)
+      })
+      this._pricing.start()
       this.startedAt = Date.now()
       this._status = 'running'
       this.log.info('node started', { peerId: this.peerId.toString(), addrs: this._libp2p.getMultiaddrs().map(String) })
@@ -187,6 +214,7 @@ export class CpnetNode {
   async stop (): Promise<void> {
     if (this._status !== 'running') return
     this._status = 'stopping'
+    await this._pricing?.stop()
     await this._leases?.stop()
     await this._discovery?.stop()
     await this.bootstrapper?.stop()
@@ -197,6 +225,7 @@ export class CpnetNode {
     await this._datastore?.close()
     await this._db?.close()
     this._libp2p = undefined
+    this._pricing = undefined
     this._discovery = undefined
     this._leases = undefined
     this._ledger = undefined

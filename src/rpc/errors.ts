@@ -100,7 +100,8 @@ const CODES_BY_ERROR_NAME: Record<string, number> = {
   NoMatchingOfferError: ErrorCode.NOT_FOUND,
   LeaseProtocolError: ErrorCode.SERVER_ERROR,
   LeaseNotActiveError: ErrorCode.SERVER_ERROR,
-  InvalidCpiError: ErrorCode.INVALID_PARAMS
+  InvalidCpiError: ErrorCode.INVALID_PARAMS,
+  SubscriptionLimitError: ErrorCode.LIMIT_EXCEEDED
 }
 
 export function toErrorObject (err: unknown): JsonRpcErrorObject {

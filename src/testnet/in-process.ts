@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { FlagOverride } from '../config/load.ts'
+import type { CapacitySource } from '../inventory/capacity.ts'
 import { silentLogger, type Logger } from '../log/logger.ts'
 import { startDaemon, type Daemon } from '../node/daemon.ts'
 import type { TransportKind } from '../node/libp2p.ts'
@@ -32,6 +33,8 @@ export interface InProcessNetworkInit {
   logger?: Logger
   /** Nodes started at once after the first; more is faster but loads the CPU in bursts. */
   startConcurrency?: number
+  /** Free GPUs of node `index`'s pools (tests drive capacity changes through it); all free when absent. */
+  capacity?: (index: number) => CapacitySource | undefined
 }
 
 export interface NetworkNode extends Daemon {
@@ -89,7 +92,7 @@ export class InProcessNetwork {
     if (transport === 'memory') flags.push({ path: 'listen', value: [`/memory/cpnet-${this.netId}-${index}`], flag: 'in-process' })
     const bootstrap = this.bootstrapFor(index)
     if (bootstrap.length > 0) flags.push({ path: 'bootstrap', value: bootstrap, flag: 'in-process' })
-    const daemon = await startDaemon({ repoPath, initProfiles: ['test'], env: {}, flags, transport, logger: this.init.logger ?? silentLogger() })
+    const daemon = await startDaemon({ repoPath, initProfiles: ['test'], env: {}, flags, transport, logger: this.init.logger ?? silentLogger(), capacity: this.init.capacity?.(index) })
     const node: NetworkNode = { ...daemon, index, repoPath }
     const addr = daemon.node.libp2p.getMultiaddrs()[0]
     if (addr != null) this.addrs.set(index, addr.toString())

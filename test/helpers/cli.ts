@@ -60,3 +60,29 @@ export async function killDaemon (d: DaemonProcess | undefined): Promise<void> {
   d.child.kill('SIGKILL')
   await d.exited
 }
+
+export interface LiveCli {
+  child: ChildProcess
+  /** Complete stdout lines so far. */
+  lines: () => string[]
+  stderr: () => string
+  exited: Promise<number | null>
+}
+
+/** Starts a long-running `cpnet` command (`prices watch`) whose output a test reads as it comes. */
+export function spawnCli (args: string[], env: NodeJS.ProcessEnv = cleanEnv()): LiveCli {
+  const child = spawn(process.execPath, [CLI_ENTRY, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  child.stdout?.on('data', c => { out += String(c) })
+  child.stderr?.on('data', c => { err += String(c) })
+  const exited = new Promise<number | null>(resolve => { child.on('close', c => { resolve(c) }) })
+  return { child, lines: () => out.split('\n').slice(0, -1), stderr: () => err, exited }
+}
+
+/** Teardown: makes sure a spawned command is gone. */
+export async function killCli (cli: LiveCli | undefined): Promise<void> {
+  if (cli == null || cli.child.exitCode != null || cli.child.signalCode != null) return
+  cli.child.kill('SIGKILL')
+  await cli.exited
+}

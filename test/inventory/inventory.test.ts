@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { Level } from 'level'
 import { Inventory, type PoolChange } from '../../src/inventory/inventory.ts'
 import { PoolStore } from '../../src/inventory/store.ts'
+import { PriceOverrides } from '../../src/inventory/price-overrides.ts'
 import { readDefaults } from '../../src/config/load.ts'
 import type { ProviderConfig } from '../../src/inventory/pool.ts'
 import { PoolConflictError, PoolNotFoundError } from '../../src/inventory/errors.ts'
@@ -30,6 +31,7 @@ describe('inventory: detected, declared and added pools', () => {
     return new Inventory({
       config: { ...readDefaults().provider, region: 'cn-east-1', ...config },
       store: new PoolStore(db),
+      prices: new PriceOverrides(db),
       logger: silentLogger(),
       run: async () => mixed
     })
@@ -55,7 +57,7 @@ describe('inventory: detected, declared and added pools', () => {
     const off = inventory({ detectGpus: false })
     await off.start()
     expect(off.list()).toEqual([])
-    const garbage = new Inventory({ config: readDefaults().provider, store: new PoolStore(db), logger: silentLogger(), run: async () => 'Failed to initialize NVML: Driver/library version mismatch' })
+    const garbage = new Inventory({ config: readDefaults().provider, store: new PoolStore(db), prices: new PriceOverrides(db), logger: silentLogger(), run: async () => 'Failed to initialize NVML: Driver/library version mismatch' })
     await garbage.start()
     expect(garbage.list()).toEqual([])
   })

@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
 import { formatFields, formatTable } from '../output.ts'
-import { formatPrice, formatTime, parseDuration, parsePrice } from '../units.ts'
+import { formatTime, parseDuration } from '../args.ts'
+import { formatPrice, priceArg } from '../price-arg.ts'
 import type { LeaseView } from '../../lease/view.ts'
 
 interface Requested { lease: LeaseView, refusals: Array<{ cpi: string, reason: string }> }
@@ -10,7 +11,7 @@ export function renderLeases (leases: LeaseView[]): string {
   return leases.length === 0
     ? 'no leases'
     : formatTable(['LEASE', 'ROLE', 'STATUS', 'GPUS', 'PRICE/GPU-H', 'ENDS', 'CPI'], leases.map(l => [
-      l.leaseId, l.role, l.status, l.gpus, l.price != null ? formatPrice(l.price) : undefined, formatTime(l.end), l.cpi
+      l.leaseId, l.role, l.status, l.gpus, l.price != null ? formatPrice(l.price.microsPerGpuHour, l.price.currency) : undefined, formatTime(l.end), l.cpi
     ]))
 }
 
@@ -23,7 +24,7 @@ export function renderLease (l: LeaseView): string {
     ['Provider', l.provider],
     ['Consumer', l.consumer],
     ['GPUs', l.gpus],
-    ['Price', l.price != null ? `${formatPrice(l.price)} per GPU-hour` : undefined],
+    ['Price', l.price != null ? `${formatPrice(l.price.microsPerGpuHour, l.price.currency)} per GPU-hour` : undefined],
     ['Starts', formatTime(l.start)],
     ['Ends', formatTime(l.end)],
     ['Version', l.version],
@@ -39,7 +40,7 @@ interface RequestOptions {
   duration: string
   maxPrice: string
   bid?: string
-  currency: string
+  currency?: string
 }
 
 export function registerLease (program: Command): void {
@@ -52,17 +53,17 @@ export function registerLease (program: Command): void {
     .requiredOption('--duration <time>', 'how long: seconds, or 30m, 2h, 1d')
     .requiredOption('--max-price <price>', 'the most you pay per GPU-hour, e.g. 2.5 or "2.5 USD"')
     .option('--bid <price>', 'counter-offer with this price first')
-    .option('--currency <code>', 'currency when a price names none', 'USD')
+    .option('--currency <code>', 'currency when a price names none (default USD)')
     .action(clientAction(
       async (client, o: RequestOptions) => {
-        const maxPrice = parsePrice(o.maxPrice, o.currency)
+        const maxPrice = priceArg(o.maxPrice, o.currency)
         return client.call<Requested>('lease_request', {
           ...(o.cpi != null ? { cpi: o.cpi } : {}),
           ...(o.filter != null ? { filter: o.filter } : {}),
           gpus: Number(o.gpus),
           durationSec: parseDuration(o.duration),
           maxPrice,
-          ...(o.bid != null ? { bidMicrosPerGpuHour: parsePrice(o.bid, maxPrice.currency).microsPerGpuHour } : {})
+          ...(o.bid != null ? { bidMicrosPerGpuHour: priceArg(o.bid, maxPrice.currency).microsPerGpuHour } : {})
         })
       },
       r => [...r.refusals.map(x => `refused by ${x.cpi}: ${x.reason}`), renderLease(r.lease)].join('\n')

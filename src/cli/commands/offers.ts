@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { positiveInt } from '../args.ts'
 import { clientAction } from '../client-command.ts'
 import { formatTable } from '../output.ts'
 import type { OfferView } from '../../discovery/view.ts'
@@ -20,12 +21,6 @@ export function renderOffers (offers: OfferView[], partial = false): string {
       o.region
     ]))
   return partial ? `${table}\n(partial: the deadline passed before every provider answered)` : table
-}
-
-function positiveInt (value: string): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`not a positive integer: ${value}`)
-  return n
 }
 
 export function registerOffers (program: Command): void {

@@ -1,12 +1,14 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
 import { formatTable } from '../output.ts'
-import { formatPrice, parsePrice } from '../units.ts'
+import { formatPrice, parsePriceText, priceArg } from '../price-arg.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
 import type { PoolSpec } from '../../inventory/pool.ts'
 import type { LeaseView } from '../../lease/view.ts'
 import type { PoolUsage } from '../../ledger/types.ts'
 import { renderLeases } from './lease.ts'
+
+import type { RpcClient } from '../../rpc/client.ts'
 
 interface ProviderLeases { leases: LeaseView[], pools: PoolUsage[] }
 
@@ -14,8 +16,20 @@ export function renderPools (pools: PoolView[]): string {
   return pools.length === 0
     ? 'no pools (this node is a pure consumer)'
     : formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'REGION', 'OFFERED', 'CPI'], pools.map(p => [
-      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatPrice(p.price), p.region, p.offered ? 'yes' : 'no', p.cpi
+      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatPrice(p.price.microsPerGpuHour, p.price.currency), p.region, p.offered ? 'yes' : 'no', p.cpi
     ]))
+}
+
+/**
+ * provider_setPrice from "2.5", "2.5 USD" or "2.5" "USD". Without a currency
+ * the pool keeps its own: a price typed as a bare number is in the unit the
+ * pool is already sold in, never silently switched to another.
+ */
+async function setPrice (client: RpcClient, pool: string, amount: string, currency?: string): Promise<PoolView> {
+  const parsed = parsePriceText(currency != null ? `${amount} ${currency}` : amount)
+  const unit = parsed.currency ?? (await client.call<PoolView[]>('provider_pools')).find(p => p.name === pool)?.price.currency
+  // an unknown pool is the daemon's to report (-32002 naming it)
+  return client.call<PoolView>('provider_setPrice', { pool, price: { microsPerGpuHour: parsed.microsPerGpuHour, currency: unit ?? 'USD' } })
 }
 
 interface AddOptions {
@@ -57,8 +71,8 @@ export function specFromOptions (name: string, o: AddOptions): Record<string, un
     diskGib: num(o.disk),
     bandwidthMbps: num(o.bandwidth)
   }
-  if (o.price != null) spec.price = parsePrice(o.price, o.currency ?? 'USD')
-  if (o.floor != null) spec.floorMicrosPerGpuHour = parsePrice(o.floor, o.currency ?? 'USD').microsPerGpuHour
+  if (o.price != null) spec.price = priceArg(o.price, o.currency)
+  if (o.floor != null) spec.floorMicrosPerGpuHour = priceArg(o.floor, o.currency).microsPerGpuHour
   return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined))
 }
 
@@ -98,6 +112,15 @@ export function registerProvider (program: Command): void {
         '',
         renderLeases(r.leases)
       ].join('\n')
+    ))
+  provider.command('set-price')
+    .description('set a pool\'s price; it is published at once and kept across restarts')
+    .argument('<pool>', 'pool name')
+    .argument('<price>', 'per GPU-hour, e.g. 2.5 or "2.5 USD" (default currency: the pool\'s own)')
+    .argument('[currency]', 'e.g. USD, when not part of <price>')
+    .action(clientAction(
+      async (client, pool: string, price: string, currency: string | undefined) => setPrice(client, pool, price, currency),
+      p => `${p.cpi} now at ${formatPrice(p.price.microsPerGpuHour, p.price.currency)} per GPU-hour\n${renderPools([p])}`
     ))
   provider.command('remove')
     .description('remove a pool added with `provider add`; its offer is withdrawn')

@@ -5,7 +5,7 @@
 import { peerIdFromString } from '@libp2p/peer-id'
 import { equals } from 'uint8arrays/equals'
 import { fromString as fromBase64 } from 'uint8arrays/from-string'
-import { signDomain } from '../../identity/signing.ts'
+import { signWithDomain } from '../../identity/domain-signature.ts'
 import { releasePayload, signAgreement } from '../agreement.ts'
 import { RELEASE_SIGNATURE_DOMAIN } from '../constants.ts'
 import { LeaseNotActiveError, LeaseProtocolError, LeaseRejectedError } from '../errors.ts'
@@ -45,7 +45,7 @@ export async function renewLease (ctx: ConsumerContext, record: ConsumerLease, e
 /** Idempotent: a lease already over is returned as it is. */
 export async function releaseLease (ctx: ConsumerContext, record: ConsumerLease): Promise<ConsumerLease> {
   if (record.status === 'released' || record.status === 'expired' || record.status === 'failed') return record
-  const consumerSignature = await signDomain(ctx.privateKey, RELEASE_SIGNATURE_DOMAIN, releasePayload(record.leaseId))
+  const consumerSignature = await signWithDomain(ctx.privateKey, RELEASE_SIGNATURE_DOMAIN, releasePayload(record.leaseId))
   const answer = await exchange(ctx, record, { release: { leaseId: record.leaseId, consumerSignature } })
   if (answer.ended == null) throw new LeaseProtocolError('expected Ended after Release')
   return storeEnded(ctx, record, answer.ended)

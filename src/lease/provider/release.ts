@@ -1,6 +1,6 @@
 /** Release: the consumer ends its lease now; answered with Ended, also when it had already ended. */
 import type { PeerId } from '@libp2p/interface'
-import { verifyDomain } from '../../identity/signing.ts'
+import { verifyByPeer } from '../../identity/domain-signature.ts'
 import { LeaseNotFoundError } from '../../ledger/errors.ts'
 import { releasePayload } from '../agreement.ts'
 import type { LeaseChannel } from '../channel.ts'
@@ -15,7 +15,7 @@ export async function release (ctx: ProviderContext, channel: LeaseChannel, cons
   if (Agreement.decode(signedLeaseOf(entry).agreement).consumer !== consumer.toString()) {
     return sendReject(channel, RejectCode.INVALID, 'only the lease\'s consumer may release it')
   }
-  if (!await verifyDomain(consumer, RELEASE_SIGNATURE_DOMAIN, releasePayload(msg.leaseId), msg.consumerSignature)) {
+  if (!await verifyByPeer(consumer, RELEASE_SIGNATURE_DOMAIN, releasePayload(msg.leaseId), msg.consumerSignature)) {
     return sendReject(channel, RejectCode.INVALID, 'the release signature does not verify')
   }
   let ended = entry

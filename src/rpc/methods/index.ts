@@ -17,6 +17,11 @@ import { leaseGet } from './lease/get.ts'
 import { leaseList } from './lease/list.ts'
 import { leaseRenew } from './lease/renew.ts'
 import { leaseRelease } from './lease/release.ts'
+import { providerSetPrice } from './provider/set-price.ts'
+import { pricesHistory } from './prices/history.ts'
+import { pricesLatest } from './prices/latest.ts'
+import { pricesSubscribe } from './prices/subscribe.ts'
+import { pricesUnsubscribe } from './prices/unsubscribe.ts'
 
 /** The API's namespaces, as in DESIGN: one per part of the node. */
 export const RPC_NAMESPACES = ['node', 'offers', 'prices', 'lease', 'provider'] as const
@@ -39,6 +44,11 @@ export function nodeMethods (node: CpnetNode): MethodRegistry {
     leaseList(node),
     leaseRenew(node),
     leaseRelease(node),
+    providerSetPrice(node),
+    pricesLatest(node),
+    pricesHistory(node),
+    pricesSubscribe(node),
+    pricesUnsubscribe(node),
     rpcDiscover(registry)
   )
   return registry

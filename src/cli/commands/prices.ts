@@ -1,0 +1,57 @@
+import type { Command } from 'commander'
+import { positiveInt, unixMs } from '../args.ts'
+import { clientAction } from '../client-command.ts'
+import { resolveApi } from '../connect.ts'
+import type { GlobalOptions } from '../program.ts'
+import { renderPrices } from '../price-table.ts'
+import { watchPrices } from '../price-watch.ts'
+import { resolveRepoPath } from '../../repo/layout.ts'
+import type { PriceView } from '../../pricing/view.ts'
+
+interface HistoryPage { cpi: string, updates: PriceView[], more: boolean }
+
+export function registerPrices (program: Command): void {
+  const prices = program.command('prices').description('live prices (gossipsub) in this node\'s price book')
+  prices.command('watch')
+    .description('a live table of the prices that match a filter (docs/FILTERS.md); one JSON object per line with --json or when not on a terminal')
+    .argument('[filter]', 'terms field<op>value separated by spaces; empty matches everything', '')
+    .action(async (filter: string, _opts: unknown, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>()
+      const controller = new AbortController()
+      const stop = (): void => { controller.abort() }
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+      try {
+        await watchPrices({
+          endpoint: resolveApi({ repo: resolveRepoPath(globals.repo), api: globals.api }),
+          filter,
+          json: globals.json === true || process.stdout.isTTY !== true,
+          out: process.stdout,
+          signal: controller.signal
+        })
+      } finally {
+        process.off('SIGINT', stop)
+        process.off('SIGTERM', stop)
+      }
+    })
+  prices.command('latest')
+    .description('the live prices that match a filter, cheapest first')
+    .argument('[filter]', 'terms field<op>value separated by spaces; empty matches everything', '')
+    .option('--limit <n>', 'at most this many', positiveInt)
+    .action(clientAction(
+      async (client, filter: string, opts: { limit?: number }) =>
+        client.call<PriceView[]>('prices_latest', { filter, ...(opts.limit != null ? { limit: opts.limit } : {}) }),
+      views => renderPrices(views)
+    ))
+  prices.command('history')
+    .description('recorded price changes of one CPI, oldest first')
+    .argument('<cpi>', 'cpi:<peerId>/<pool>')
+    .option('--since <time>', 'unix ms or an ISO date', unixMs)
+    .option('--until <time>', 'unix ms or an ISO date', unixMs)
+    .option('--limit <n>', 'at most this many', positiveInt)
+    .action(clientAction(
+      async (client, cpi: string, opts: { since?: number, until?: number, limit?: number }) =>
+        client.call<HistoryPage>('prices_history', { cpi, ...opts }),
+      page => renderPrices(page.updates) + (page.more ? '\n(more: ask again with --since after the last one)' : '')
+    ))
+}

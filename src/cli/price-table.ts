@@ -1,0 +1,45 @@
+/**
+ * What `cpnet prices watch` shows: the live prices that match its filter,
+ * kept up to date from notifications (last value wins by seq; `matches:
+ * false` drops the row), rows past their expiry left out, drawn as a table.
+ */
+import type { PriceNotification } from '../pricing/subscriptions.ts'
+import type { PriceView } from '../pricing/view.ts'
+import { formatTable } from './output.ts'
+import { formatPrice } from './price-arg.ts'
+
+export class LivePrices {
+  private readonly rows = new Map<string, PriceView>()
+  /** Highest seq seen per CPI, rows dropped included, so that a late older update cannot bring one back. */
+  private readonly seqs = new Map<string, number>()
+
+  /** Applies an update; false when it is older than what the table has. */
+  apply (update: PriceNotification): boolean {
+    if ((this.seqs.get(update.cpi) ?? -1) >= update.seq) return false
+    this.seqs.set(update.cpi, update.seq)
+    const { matches, ...view } = update
+    if (matches) this.rows.set(update.cpi, view)
+    else this.rows.delete(update.cpi)
+    return true
+  }
+
+  /** Unexpired rows, cheapest first. */
+  list (now = Date.now()): PriceView[] {
+    return [...this.rows.values()]
+      .filter(v => v.expiresAt > now)
+      .sort((a, b) => a.price.microsPerGpuHour - b.price.microsPerGpuHour || a.cpi.localeCompare(b.cpi))
+  }
+}
+
+export function renderPrices (views: PriceView[], now = Date.now()): string {
+  if (views.length === 0) return 'no live prices'
+  return formatTable(['CPI', 'CLASS', 'REGION', 'FREE/TOTAL', 'PRICE/GPU-H', 'SEQ', 'AGE'], views.map(v => [
+    v.cpi,
+    v.class,
+    v.region,
+    `${v.availableGpus}/${v.totalGpus}`,
+    formatPrice(v.price.microsPerGpuHour, v.price.currency),
+    v.seq,
+    `${Math.max(0, Math.round((now - v.issuedAt) / 1000))}s`
+  ]))
+}

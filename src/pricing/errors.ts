@@ -1,0 +1,27 @@
+/** Pricing's errors: named classes with stable codes, matched by `name`. */
+import { defineError } from '../errors.ts'
+
+/** Why a price update was refused; stable strings, logged and tested. */
+export type PriceUpdateRejection =
+  | 'too-large'
+  | 'malformed'
+  | 'bad-field'
+  | 'bad-cpi'
+  | 'not-owner'
+  | 'bad-signature'
+  | 'skewed'
+  | 'expired'
+
+const InvalidPriceUpdateBase = defineError('InvalidPriceUpdateError', 'CPNET_PRICE_UPDATE_INVALID')
+
+/** A price update that must not enter a price book nor be relayed. */
+export class InvalidPriceUpdateError extends InvalidPriceUpdateBase {
+  readonly reason: PriceUpdateRejection
+  constructor (reason: PriceUpdateRejection, message: string) {
+    super(`${reason}: ${message}`)
+    this.reason = reason
+  }
+}
+
+/** A connection asked for more subscriptions than rpc.maxSubscriptionsPerConnection. */
+export const SubscriptionLimitError = defineError('SubscriptionLimitError', 'CPNET_SUBSCRIPTION_LIMIT')

@@ -1,0 +1,129 @@
+/**
+ * The provider's side of live prices: for every pool, a signed PriceUpdate on
+ * /cpnet/prices/1.0.0 whenever the pool, its price or its free capacity
+ * change, and every heartbeat. The seq comes from the same per-CPI counter as
+ * the pool's offers. Changes that arrive while a pool's update is being
+ * signed fold into one more update with the latest state, so a burst of
+ * capacity changes costs two messages, not one per change. A removed pool
+ * gets a withdrawal. Gossipsub does not deliver a node's own messages back to
+ * it, so each update also goes straight into this node's price book.
+ */
+import type { PrivateKey } from '@libp2p/interface'
+import type { Inventory, PoolChange } from '../inventory/inventory.ts'
+import type { Pool } from '../inventory/pool.ts'
+import type { Logger } from '../log/logger.ts'
+import type { CpnetLibp2p } from '../node/libp2p.ts'
+import type { SeqStore } from '../discovery/seq-store.ts'
+import { formatCpi } from '../identity/cpi.ts'
+import type { PriceBook } from './book.ts'
+import { PRICES_TOPIC, PRICE_TTL_HEARTBEATS } from './constants.ts'
+import { buildPriceUpdate, signPriceUpdate } from './message.ts'
+
+export interface PricePublisherInit {
+  libp2p: CpnetLibp2p
+  privateKey: PrivateKey
+  inventory: Inventory
+  seqs: SeqStore
+  book: PriceBook
+  logger: Logger
+  heartbeatMs: number
+}
+
+interface PoolRun {
+  done: Promise<void>
+  /** Another change came in while this run was signing. */
+  again: boolean
+  /** The pool as it was removed, when the latest change is its removal. */
+  removed?: Pool
+}
+
+export class PricePublisher {
+  private readonly init: PricePublisherInit
+  private readonly log: Logger
+  private readonly runs = new Map<string, PoolRun>()
+  private unsubscribe?: () => void
+  private timer?: NodeJS.Timeout
+  private running = false
+
+  constructor (init: PricePublisherInit) {
+    this.init = init
+    this.log = init.logger.forComponent('cpnet:pricing:publisher')
+  }
+
+  start (): void {
+    if (this.running) return
+    this.running = true
+    this.unsubscribe = this.init.inventory.onChange(change => { this.onChange(change) })
+    this.heartbeat()
+    this.timer = setInterval(() => { this.heartbeat() }, this.init.heartbeatMs)
+    this.timer.unref()
+  }
+
+  async stop (): Promise<void> {
+    if (!this.running) return
+    this.running = false
+    clearInterval(this.timer)
+    this.unsubscribe?.()
+    await this.settled()
+  }
+
+  /** Resolves when no update is being published (tests and benchmarks wait on it). */
+  async settled (): Promise<void> {
+    while (this.runs.size > 0) await Promise.allSettled([...this.runs.values()].map(async r => r.done))
+  }
+
+  private onChange (change: PoolChange): void {
+    this.request(change.pool.name, change.kind === 'removed' ? change.pool : undefined)
+  }
+
+  private heartbeat (): void {
+    for (const pool of this.init.inventory.list()) this.request(pool.name)
+  }
+
+  private request (name: string, removed?: Pool): void {
+    if (!this.running) return
+    const run = this.runs.get(name)
+    if (run != null) {
+      run.again = true
+      // a removal stays pending until published; a later change of a re-added pool publishes that pool
+      run.removed = removed ?? run.removed
+      return
+    }
+    const next: PoolRun = { done: Promise.resolve(), again: false, removed }
+    next.done = this.loop(name, next).finally(() => { this.runs.delete(name) })
+    this.runs.set(name, next)
+  }
+
+  private async loop (name: string, run: PoolRun): Promise<void> {
+    do {
+      run.again = false
+      const removed = run.removed
+      run.removed = undefined
+      try {
+        await this.publish(name, removed)
+      } catch (err) {
+        this.log.warn('price update failed', { pool: name, error: (err as Error).message })
+      }
+    } while (run.again && this.running)
+  }
+
+  /** Signs and publishes the pool's update now; a withdrawal when it was removed (and not added back since). */
+  private async publish (name: string, removed?: Pool): Promise<void> {
+    const { libp2p, inventory } = this.init
+    const current = inventory.get(name)
+    const pool = current ?? removed
+    if (pool == null) return
+    const now = Date.now()
+    const update = buildPriceUpdate(pool, {
+      peerId: libp2p.peerId,
+      seq: await this.init.seqs.next(formatCpi(libp2p.peerId, name), now),
+      now,
+      ttlMs: PRICE_TTL_HEARTBEATS * this.init.heartbeatMs,
+      availableGpus: current != null ? inventory.available(current) : 0
+    }, current == null)
+    const signed = await signPriceUpdate(update, this.init.privateKey)
+    this.init.book.admit(signed)
+    await libp2p.services.pubsub.publish(PRICES_TOPIC, signed.bytes)
+    this.log.debug('price update published', { cpi: update.cpi, seq: signed.seq, free: update.availableGpus, withdrawn: update.withdrawn })
+  }
+}

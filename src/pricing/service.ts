@@ -1,0 +1,130 @@
+/**
+ * Live prices for one node: the topic validator that admits updates to the
+ * price book, the publisher of this node's own pools, the history of what the
+ * book admitted, and the subscriptions that hear about it. The gossipsub
+ * score parameters are not here: libp2p needs them before it is built
+ * (see node.ts and score.ts).
+ */
+import type { PrivateKey } from '@libp2p/interface'
+import type { Config } from '../config/schema.ts'
+import type { SeqStore } from '../discovery/seq-store.ts'
+import { matches, type Filter } from '../discovery/filter.ts'
+import type { Offer } from '../discovery/pb/offer.ts'
+import type { VerifiedOffer } from '../discovery/signed-offer.ts'
+import type { Inventory } from '../inventory/inventory.ts'
+import type { Logger } from '../log/logger.ts'
+import type { CpnetLibp2p } from '../node/libp2p.ts'
+import type { NodeDb } from '../node/node.ts'
+import { PriceBook } from './book.ts'
+import { BOOK_SWEEP_INTERVAL_MS, PRICES_TOPIC } from './constants.ts'
+import { PriceHistory } from './history.ts'
+import type { VerifiedPriceUpdate } from './message.ts'
+import { filterableOffer, withLivePrice } from './overlay.ts'
+import { PricePublisher } from './publisher.ts'
+import { PriceSubscriptions } from './subscriptions.ts'
+import { priceTopicValidator, type PriceValidatorInit } from './validator.ts'
+import { toPriceView, type PriceView } from './view.ts'
+
+export interface PricingInit {
+  libp2p: CpnetLibp2p
+  privateKey: PrivateKey
+  inventory: Inventory
+  /** The per-CPI seq counter that offers use too. */
+  seqs: SeqStore
+  db: NodeDb
+  config: Config['prices']
+  maxSubscriptionsPerConnection: number
+  logger: Logger
+  /** The offer this node knows for a CPI (its own, or a verified one from search): filters read it for what updates do not carry. */
+  knownOffer: (cpi: string) => Offer | undefined
+  onRefused?: PriceValidatorInit['onRefused']
+}
+
+export class Pricing {
+  readonly book = new PriceBook()
+  readonly history: PriceHistory
+  readonly publisher: PricePublisher
+  readonly subscriptions: PriceSubscriptions
+  private readonly init: PricingInit
+  private readonly log: Logger
+  private unlisten?: () => void
+  private sweeper?: NodeJS.Timeout
+
+  constructor (init: PricingInit) {
+    this.init = init
+    this.log = init.logger.forComponent('cpnet:pricing')
+    this.history = new PriceHistory({
+      db: init.db,
+      logger: init.logger,
+      maxAgeMs: init.config.historyMaxAgeSec * 1000,
+      maxPerCpi: init.config.historyMaxPerCpi
+    })
+    this.publisher = new PricePublisher({
+      libp2p: init.libp2p,
+      privateKey: init.privateKey,
+      inventory: init.inventory,
+      seqs: init.seqs,
+      book: this.book,
+      logger: init.logger,
+      heartbeatMs: init.config.heartbeatSec * 1000
+    })
+    this.subscriptions = new PriceSubscriptions({
+      matches: (filter, update) => this.matches(filter, update),
+      maxPerSession: init.maxSubscriptionsPerConnection,
+      logger: init.logger
+    })
+  }
+
+  start (): void {
+    if (this.unlisten != null) return
+    const { pubsub } = this.init.libp2p.services
+    this.unlisten = this.book.onUpdate(update => { this.admitted(update) })
+    pubsub.topicValidators.set(PRICES_TOPIC, priceTopicValidator({ book: this.book, logger: this.init.logger, onRefused: this.init.onRefused }))
+    pubsub.subscribe(PRICES_TOPIC)
+    this.history.start()
+    this.publisher.start()
+    this.sweeper = setInterval(() => { this.book.sweep() }, BOOK_SWEEP_INTERVAL_MS)
+    this.sweeper.unref()
+  }
+
+  async stop (): Promise<void> {
+    if (this.unlisten == null) return
+    clearInterval(this.sweeper)
+    await this.publisher.stop()
+    const { pubsub } = this.init.libp2p.services
+    pubsub.unsubscribe(PRICES_TOPIC)
+    pubsub.topicValidators.delete(PRICES_TOPIC)
+    this.unlisten()
+    this.unlisten = undefined
+    this.subscriptions.clear()
+    await this.history.stop()
+  }
+
+  /** Live prices matching a filter (the offers_search language), cheapest first, at most `limit`. */
+  latest (filter: Filter, limit: number): PriceView[] {
+    return this.book.list()
+      .filter(update => this.matches(filter, update))
+      .sort((a, b) => Number((a.update.price?.microsPerGpuHour ?? 0n) - (b.update.price?.microsPerGpuHour ?? 0n)) || a.update.cpi.localeCompare(b.update.cpi))
+      .slice(0, limit)
+      .map(toPriceView)
+  }
+
+  /** The offer as this node's price book knows it now (see overlay.ts); null when its pool was withdrawn since. */
+  withLivePrice (verified: VerifiedOffer): VerifiedOffer | null {
+    return withLivePrice(verified, this.book)
+  }
+
+  private matches (filter: Filter, update: VerifiedPriceUpdate): boolean {
+    return matches(filter, filterableOffer(update.update, this.init.knownOffer(update.update.cpi)))
+  }
+
+  /** Every admitted update: into history, out to subscribers. A failure here must not refuse the update. */
+  private admitted (update: VerifiedPriceUpdate): void {
+    try {
+      this.history.record(toPriceView(update))
+      this.subscriptions.deliver(update)
+    } catch (err) {
+      this.log.error('handling an admitted price update failed', { cpi: update.update.cpi, error: (err as Error).message })
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import { Type } from '@sinclair/typebox'
+import { defineMethod } from '../../registry.ts'
+import { InvalidParamsError } from '../../errors.ts'
+import type { CpnetNode } from '../../../node/node.ts'
+import { InvalidCpiError, parseCpi } from '../../../identity/cpi.ts'
+import { PRICES_DEFAULT_LIMIT, PRICES_MAX_LIMIT } from '../../../pricing/constants.ts'
+import { PriceViewSchema } from '../../../pricing/view.ts'
+
+const UnixMs = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description })
+
+export function pricesHistory (node: CpnetNode) {
+  return defineMethod({
+    name: 'prices_history',
+    summary: 'Recorded price changes of one CPI between two times, oldest first',
+    description: 'Only changes are recorded (a heartbeat that repeats the last values is not), within prices.historyMaxAgeSec and prices.historyMaxPerCpi.',
+    permission: 'read',
+    params: Type.Object({
+      cpi: Type.String({ maxLength: 256, description: 'cpi:<peerId>/<pool>' }),
+      since: Type.Optional(UnixMs('unix ms, inclusive (default 0)')),
+      until: Type.Optional(UnixMs('unix ms, inclusive (default now)')),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PRICES_MAX_LIMIT, description: `At most this many (default ${PRICES_DEFAULT_LIMIT})` }))
+    }, { additionalProperties: false }),
+    result: Type.Object({
+      cpi: Type.String(),
+      updates: Type.Array(PriceViewSchema),
+      more: Type.Boolean({ description: 'More entries match: ask again with since = the last issuedAt + 1' })
+    }),
+    handler: async ({ cpi, since, until, limit }) => {
+      try {
+        parseCpi(cpi)
+      } catch (err) {
+        if (err instanceof InvalidCpiError) throw new InvalidParamsError('/cpi', err.message)
+        throw err
+      }
+      const page = await node.pricing.history.query({ cpi, since, until, limit: limit ?? PRICES_DEFAULT_LIMIT })
+      return { cpi, ...page }
+    }
+  })
+}

@@ -1,0 +1,22 @@
+import { Type } from '@sinclair/typebox'
+import { defineMethod, type RpcSession } from '../../registry.ts'
+import type { CpnetNode } from '../../../node/node.ts'
+import { PRICES_NOTIFICATION } from '../../../pricing/subscriptions.ts'
+import { FilterParamSchema, parseFilterParam } from '../filter-param.ts'
+
+export const SubscriptionIdSchema = Type.String({ pattern: '^0x[0-9a-f]{32}$', description: 'Subscription id' })
+
+export function pricesSubscribe (node: CpnetNode) {
+  return defineMethod({
+    name: 'prices_subscribe',
+    summary: 'Subscribe to live price updates that match a filter (WebSocket only)',
+    description: `Each update this node's price book admits that matches arrives as a "${PRICES_NOTIFICATION}" notification: {"subscription": id, "result": update}. result.matches is false on the update that takes a CPI out of the filter (or withdraws it). At most rpc.maxSubscriptionsPerConnection per connection (-32004 past it); all end when the connection closes.`,
+    permission: 'read',
+    transport: 'ws',
+    params: Type.Object({
+      filter: Type.Optional(FilterParamSchema)
+    }, { additionalProperties: false }),
+    result: SubscriptionIdSchema,
+    handler: ({ filter }, ctx) => node.pricing.subscriptions.subscribe(ctx.session as RpcSession, parseFilterParam(filter ?? ''))
+  })
+}

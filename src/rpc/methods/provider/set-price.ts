@@ -1,0 +1,21 @@
+import { Type } from '@sinclair/typebox'
+import { defineMethod } from '../../registry.ts'
+import type { CpnetNode } from '../../../node/node.ts'
+import { POOL_NAME_PATTERN } from '../../../identity/cpi.ts'
+import { PriceSchema } from '../../../inventory/pool.ts'
+import { PoolViewSchema, toPoolView } from './pool-view.ts'
+
+export function providerSetPrice (node: CpnetNode) {
+  return defineMethod({
+    name: 'provider_setPrice',
+    summary: 'Set a pool\'s price: a price update goes out at once and the offer is re-published',
+    description: 'Works for pools of every source and is kept across restarts, until the pool\'s declared price changes (config.json edited, or the pool added again with another price).',
+    permission: 'write',
+    params: Type.Object({
+      pool: Type.String({ pattern: POOL_NAME_PATTERN }),
+      price: PriceSchema
+    }, { additionalProperties: false }),
+    result: PoolViewSchema,
+    handler: async ({ pool, price }) => toPoolView(node, await node.inventory.setPrice(pool, price))
+  })
+}
