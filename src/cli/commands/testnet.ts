@@ -8,9 +8,11 @@ import { resolveTestnetDir, TESTNET_DIR_ENV } from '../../testnet/layout.ts'
 import { nodeLogPath } from '../../testnet/logs.ts'
 import { testnetStatus, type TestnetStatus } from '../../testnet/status.ts'
 import { DEFAULT_UP_TIMEOUT_MS, up, type UpEvent } from '../../testnet/up.ts'
+import { runDemo } from '../../testnet/demo.ts'
 import { formatTable, printJson } from '../output.ts'
 import { progressOn, type Progress } from '../progress.ts'
 import type { GlobalOptions } from '../program.ts'
+import { renderOffers } from './offers.ts'
 
 interface TestnetOptions extends GlobalOptions {
   dir?: string
@@ -218,5 +220,12 @@ export function registerTestnet (program: Command): void {
       const result = await down(dir)
       if (globals.json === true) printJson(result)
       else process.stdout.write(renderDown(result) + '\n')
+    })
+
+  testnet.command('demo')
+    .description('on a fresh testnet: search, watch a price change, lease, release, each step timed; then stop it')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const dir = cmd.optsWithGlobals<{ dir?: string }>().dir
+      await runDemo({ ...(dir != null ? { dir } : {}), print: line => { process.stdout.write(line + '\n') }, renderOffers })
     })
 }
