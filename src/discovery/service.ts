@@ -3,7 +3,7 @@
  * them), the /cpnet/offers/1.0.0 handler, and search. The DHT validator and
  * selector are not here: libp2p needs them before it is built (see node.ts).
  */
-import type { PrivateKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Config } from '../config/schema.ts'
 import type { Inventory } from '../inventory/inventory.ts'
 import type { Logger } from '../log/logger.ts'
@@ -28,6 +28,7 @@ export interface DiscoveryInit {
   logger: Logger
   /** Fresher price and availability for offers that search returns (the price book). */
   livePrice?: LiveOverlay
+  heardProviders?: (key: string) => PeerId[]
 }
 
 export class Discovery {
@@ -59,7 +60,8 @@ export class Discovery {
       cacheRefreshMs: config.cacheRefreshSec * 1000,
       maxProviders: config.maxProviders,
       defaultLimit: config.defaultLimit,
-      livePrice: init.livePrice
+      livePrice: init.livePrice,
+      heardProviders: init.heardProviders
     })
   }
 

@@ -175,7 +175,8 @@ export class CpnetNode {
         seqs,
         config: this.config.discovery,
         logger: this.init.logger,
-        livePrice: verified => this._pricing != null ? this._pricing.withLivePrice(verified) : verified
+        livePrice: verified => this._pricing != null ? this._pricing.withLivePrice(verified) : verified,
+        heardProviders: key => this._pricing?.providersUnder(key) ?? []
       })
       await this._discovery.start()
       this._leases = new LeaseService({
