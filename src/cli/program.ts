@@ -11,13 +11,6 @@ import { registerLease } from './commands/lease.ts'
 import { registerPrices } from './commands/prices.ts'
 import { registerTestnet } from './commands/testnet.ts'
 
-/** Options every command accepts (before or after the command name). */
-export interface GlobalOptions {
-  repo?: string
-  api?: string
-  json?: boolean
-}
-
 export function buildProgram (): Command {
   const program = new Command('cpnet')
     .description('Peer-to-peer node for the Computing Power Internet')

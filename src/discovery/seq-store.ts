@@ -4,7 +4,7 @@
  * when the database is lost (the clock carries it), as long as the clock does
  * not go back by more than the time since the last offer.
  */
-import type { NodeDb } from '../node/node.ts'
+import type { NodeDb } from '../node/db.ts'
 import { stringSublevel, type StringSublevel } from '../node/db.ts'
 
 const SUBLEVEL = 'offer-seq'

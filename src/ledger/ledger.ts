@@ -10,7 +10,7 @@
  */
 import type { AbstractBatchOptions, AbstractPutOptions, AbstractSublevel } from 'abstract-level'
 import type { Logger } from '../log/logger.ts'
-import type { NodeDb } from '../node/node.ts'
+import type { NodeDb } from '../node/db.ts'
 import { HoldNotFoundError, LeaseNotFoundError, LedgerClosedError, NoCapacityError, UnknownPoolError } from './errors.ts'
 import type { Hold, LeaseEntry, PoolUsage } from './types.ts'
 

@@ -3,6 +3,7 @@
  * and owns their start and stop order. start() and stop() are idempotent.
  */
 import { Level } from 'level'
+import type { NodeDb } from './db.ts'
 import { LevelDatastore } from 'datastore-level'
 import type { PeerId } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
@@ -40,8 +41,6 @@ export interface CpnetNodeInit {
   capacity?: CapacitySource
 }
 
-/** cpnet's own database: keys are strings, values are bytes or JSON per sublevel. */
-export type NodeDb = Level<string, Uint8Array>
 
 /** Named like libp2p's own, so the API maps it to -32005 Unavailable. */
 export const NodeNotRunningError = defineError('NotStartedError', 'CPNET_NODE_NOT_RUNNING')

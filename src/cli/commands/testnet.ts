@@ -11,7 +11,7 @@ import { DEFAULT_UP_TIMEOUT_MS, up, type UpEvent } from '../../testnet/up.ts'
 import { runDemo } from '../../testnet/demo.ts'
 import { formatTable, printJson } from '../output.ts'
 import { progressOn, type Progress } from '../progress.ts'
-import type { GlobalOptions } from '../program.ts'
+import type { GlobalOptions } from '../client-command.ts'
 import { renderOffers } from './offers.ts'
 
 interface TestnetOptions extends GlobalOptions {
