@@ -3,7 +3,13 @@ import { resolveRepoPath } from '../repo/layout.ts'
 import type { RpcClient } from '../rpc/client.ts'
 import { clientFor } from './connect.ts'
 import { printJson } from './output.ts'
-import type { GlobalOptions } from './program.ts'
+
+/** Options every command accepts (before or after the command name). */
+export interface GlobalOptions {
+  repo?: string
+  api?: string
+  json?: boolean
+}
 
 /**
  * The common shape of commands that talk to a running daemon: find it, call,

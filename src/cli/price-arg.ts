@@ -26,3 +26,9 @@ export function parsePriceText (text: string): PriceText {
 export function formatPrice (microsPerGpuHour: number, currency: string): string {
   return `${microsPerGpuHour / 10 ** MICROS_DIGITS} ${currency}`
 }
+
+/** A price with its currency settled: the one typed, else `currency`, else `fallback`. */
+export function priceArg (text: string, currency: string | undefined, fallback = 'USD'): { microsPerGpuHour: number, currency: string } {
+  const parsed = parsePriceText(text)
+  return { microsPerGpuHour: parsed.microsPerGpuHour, currency: parsed.currency ?? currency?.toUpperCase() ?? fallback }
+}

@@ -7,15 +7,9 @@ import { registerPeers } from './commands/peers.ts'
 import { registerConnect } from './commands/connect.ts'
 import { registerOffers } from './commands/offers.ts'
 import { registerProvider } from './commands/provider.ts'
+import { registerLease } from './commands/lease.ts'
 import { registerPrices } from './commands/prices.ts'
 import { registerTestnet } from './commands/testnet.ts'
-
-/** Options every command accepts (before or after the command name). */
-export interface GlobalOptions {
-  repo?: string
-  api?: string
-  json?: boolean
-}
 
 export function buildProgram (): Command {
   const program = new Command('cpnet')
@@ -34,6 +28,7 @@ export function buildProgram (): Command {
   registerConnect(program)
   registerOffers(program)
   registerProvider(program)
+  registerLease(program)
   registerPrices(program)
   registerTestnet(program)
   return program

@@ -61,6 +61,19 @@ export const DiscoveryConfigSchema = Type.Object({
   defaultLimit: Type.Integer({ minimum: 1, maximum: 1000, description: 'Offers returned when the caller gives no limit' })
 }, strict)
 
+const Argv = (description: string) => Type.Array(Type.String({ minLength: 1 }), { maxItems: 64, description })
+
+export const LeaseConfigSchema = Type.Object({
+  quoteTtlSec: Seconds(1, 600, 'How long a quote holds capacity for the consumer to accept'),
+  maxCounterRounds: Type.Integer({ minimum: 0, maximum: 10, description: 'Counter-offers a provider answers per negotiation' }),
+  maxNegotiations: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Negotiations a provider runs at once; more are refused with BUSY' }),
+  startHook: Argv('Command (program and arguments) run when a lease starts; it reads the lease as JSON on stdin and prints the access details as a JSON object; empty: none'),
+  endHook: Argv('Command run when a lease ends (release or expiry); empty: none'),
+  hookTimeoutSec: Seconds(1, 600, 'How long a hook may run'),
+  stepTimeoutSec: Seconds(0.1, 600, 'How long either side of a lease stream waits for the next frame'),
+  reconcileIntervalSec: Seconds(0.1, 3600, 'How often a consumer asks providers about leases it accepted but never saw confirmed')
+}, strict)
+
 export const PricesConfigSchema = Type.Object({
   heartbeatSec: Seconds(0.5, 3600, 'How often every pool\'s price update is published even when nothing changed; an update is valid for 3 heartbeats'),
   historyMaxAgeSec: Seconds(60, 31_536_000, 'Price history entries older than this are dropped'),
@@ -78,6 +91,7 @@ export const ConfigSchema = Type.Object({
   metrics: MetricsConfigSchema,
   provider: ProviderConfigSchema,
   discovery: DiscoveryConfigSchema,
+  lease: LeaseConfigSchema,
   prices: PricesConfigSchema
 }, strict)
 

@@ -1,4 +1,5 @@
 /** Discovery's errors: named classes with stable codes, matched by `name`. */
+import { defineError } from '../errors.ts'
 
 /** Why an offer was refused; stable strings, logged and tested. */
 export type OfferRejection =
@@ -38,21 +39,7 @@ export class FilterSyntaxError extends Error {
 }
 
 /** A provider answered the fetch protocol with something unusable. */
-export class FetchProtocolError extends Error {
-  static readonly code = 'CPNET_FETCH_PROTOCOL'
-  readonly code = FetchProtocolError.code
-  constructor (message: string) {
-    super(message)
-    this.name = 'FetchProtocolError'
-  }
-}
+export const FetchProtocolError = defineError('FetchProtocolError', 'CPNET_FETCH_PROTOCOL')
 
 /** No valid offer exists for the CPI. */
-export class OfferNotFoundError extends Error {
-  static readonly code = 'CPNET_OFFER_NOT_FOUND'
-  readonly code = OfferNotFoundError.code
-  constructor (message: string) {
-    super(message)
-    this.name = 'OfferNotFoundError'
-  }
-}
+export const OfferNotFoundError = defineError('OfferNotFoundError', 'CPNET_OFFER_NOT_FOUND')

@@ -4,7 +4,7 @@
  * a key that no pool needs any more must be cancelled explicitly, including
  * one left from the last run.
  */
-import type { NodeDb } from '../node/node.ts'
+import type { NodeDb } from '../node/db.ts'
 import { stringSublevel, type StringSublevel } from '../node/db.ts'
 
 const SUBLEVEL = 'provided-keys'

@@ -68,6 +68,12 @@ export interface OfferSearchInit {
   defaultLimit: number
   /** Applied to every offer before it is filtered, sorted and returned; the cache keeps the signed offers. */
   livePrice?: LiveOverlay
+  /**
+   * Providers this node heard of (by their price updates) under a capability
+   * key. They are asked at once, beside the DHT query: gossip reaches every
+   * node before a fresh provider record has spread through the DHT.
+   */
+  heardProviders?: (key: string) => PeerId[]
 }
 
 export class OfferSearch {
@@ -147,6 +153,14 @@ export class OfferSearch {
         if ((found.get(cpi)?.verified.seq ?? -1) < kept.verified.seq) found.set(cpi, kept)
       }
     }
+    const ask = (peer: PeerInfo): void => {
+      asked.add(peer.id.toString())
+      jobs.push(this.fromProvider(peer, signal).then(({ offers, answered }) => {
+        keep(offers)
+        if (!answered) cutShort = true
+      }))
+    }
+    for (const id of (this.init.heardProviders?.(key) ?? []).slice(0, this.init.maxProviders)) ask({ id, multiaddrs: [] })
     try {
       const cid = await capabilityCid(key)
       query: for await (const event of this.init.libp2p.services.dht.findProviders(cid, { signal })) {
@@ -158,11 +172,7 @@ export class OfferSearch {
             cutShort = true
             break query
           }
-          asked.add(id)
-          jobs.push(this.fromProvider(peer, signal).then(({ offers, answered }) => {
-            keep(offers)
-            if (!answered) cutShort = true
-          }))
+          ask(peer)
         }
       }
     } catch (err) {

@@ -14,7 +14,7 @@
  * than the few ms a burst of allocations can run ahead of the clock).
  */
 import type { Logger } from '../log/logger.ts'
-import type { NodeDb } from '../node/node.ts'
+import type { NodeDb } from '../node/db.ts'
 import { stringSublevel, type StringSublevel } from '../node/db.ts'
 
 const SUBLEVEL = 'offer-seq'

@@ -3,12 +3,12 @@
  * them), the /cpnet/offers/1.0.0 handler, and search. The DHT validator and
  * selector are not here: libp2p needs them before it is built (see node.ts).
  */
-import type { PrivateKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Config } from '../config/schema.ts'
 import type { Inventory } from '../inventory/inventory.ts'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../node/libp2p.ts'
-import type { NodeDb } from '../node/node.ts'
+import type { NodeDb } from '../node/db.ts'
 import { FETCH_MAX_INBOUND_STREAMS, FETCH_MAX_OUTBOUND_STREAMS, OFFERS_PROTOCOL } from './constants.ts'
 import { offersHandler } from './fetch-handler.ts'
 import { ProvidedKeys } from './provided-keys.ts'
@@ -28,6 +28,7 @@ export interface DiscoveryInit {
   logger: Logger
   /** Fresher price and availability for offers that search returns (the price book). */
   livePrice?: LiveOverlay
+  heardProviders?: (key: string) => PeerId[]
 }
 
 export class Discovery {
@@ -59,7 +60,8 @@ export class Discovery {
       cacheRefreshMs: config.cacheRefreshSec * 1000,
       maxProviders: config.maxProviders,
       defaultLimit: config.defaultLimit,
-      livePrice: init.livePrice
+      livePrice: init.livePrice,
+      heardProviders: init.heardProviders
     })
   }
 

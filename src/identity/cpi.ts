@@ -9,6 +9,7 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
+import { defineError } from '../errors.ts'
 
 export const CPI_SCHEME = 'cpi:'
 export const POOL_NAME_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}$'
@@ -21,14 +22,7 @@ export interface Cpi {
   pool: string
 }
 
-export class InvalidCpiError extends Error {
-  static readonly code = 'CPNET_CPI_INVALID'
-  readonly code = InvalidCpiError.code
-  constructor (message: string) {
-    super(message)
-    this.name = 'InvalidCpiError'
-  }
-}
+export const InvalidCpiError = defineError('InvalidCpiError', 'CPNET_CPI_INVALID')
 
 export function isPoolName (value: string): boolean {
   return POOL_NAME.test(value)

@@ -4,7 +4,7 @@
  * travel, so a signature made for one kind of record (an offer) never
  * verifies as another (a price update), and verifiers never re-encode.
  */
-import type { PrivateKey, PublicKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey, PublicKey } from '@libp2p/interface'
 import { concat } from 'uint8arrays/concat'
 import { fromString as utf8 } from 'uint8arrays/from-string'
 
@@ -24,4 +24,9 @@ export async function verifyWithDomain (key: PublicKey, domain: string, bytes: U
   } catch {
     return false
   }
+}
+
+/** As verifyWithDomain, with the key a PeerId embeds (Ed25519); false when it embeds none. */
+export async function verifyByPeer (signer: PeerId, domain: string, bytes: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  return signer.publicKey != null && verifyWithDomain(signer.publicKey, domain, bytes, signature)
 }

@@ -1,18 +1,6 @@
-/** The pool exists but this operation may not change it, or its spec is unusable. */
-export class PoolConflictError extends Error {
-  static readonly code = 'CPNET_POOL_CONFLICT'
-  readonly code = PoolConflictError.code
-  constructor (message: string) {
-    super(message)
-    this.name = 'PoolConflictError'
-  }
-}
+import { defineError } from '../errors.ts'
 
-export class PoolNotFoundError extends Error {
-  static readonly code = 'CPNET_POOL_NOT_FOUND'
-  readonly code = PoolNotFoundError.code
-  constructor (message: string) {
-    super(message)
-    this.name = 'PoolNotFoundError'
-  }
-}
+/** The pool exists but this operation may not change it, or its spec is unusable. */
+export const PoolConflictError = defineError('PoolConflictError', 'CPNET_POOL_CONFLICT')
+
+export const PoolNotFoundError = defineError('PoolNotFoundError', 'CPNET_POOL_NOT_FOUND')

@@ -11,6 +11,7 @@
 import { execFile } from 'node:child_process'
 import { DEFAULT_VENDOR, type PoolSpec } from './pool.ts'
 import { modelSlug } from './classes.ts'
+import { defineError } from '../errors.ts'
 
 export const NVIDIA_SMI_ARGS = ['--query-gpu=index,uuid,name,memory.total', '--format=csv,noheader,nounits'] as const
 const NVIDIA_SMI_TIMEOUT_MS = 10_000
@@ -23,14 +24,7 @@ export interface GpuInfo {
   memoryMib: number
 }
 
-export class NvidiaSmiError extends Error {
-  static readonly code = 'CPNET_NVIDIA_SMI'
-  readonly code = NvidiaSmiError.code
-  constructor (message: string) {
-    super(message)
-    this.name = 'NvidiaSmiError'
-  }
-}
+export const NvidiaSmiError = defineError('NvidiaSmiError', 'CPNET_NVIDIA_SMI')
 
 /** Parses the CSV output; throws NvidiaSmiError naming the first line it cannot read. */
 export function parseNvidiaSmi (output: string): GpuInfo[] {

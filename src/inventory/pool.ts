@@ -44,6 +44,7 @@ export const PoolSpecSchema = Type.Object({
   region: Type.Optional(RegionSchema),
   labels: Type.Optional(LabelsSchema),
   price: Type.Optional(PriceSchema),
+  floorMicrosPerGpuHour: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'The lowest price per GPU-hour the provider accepts in negotiation (same currency as price); default: the price itself' })),
   minLeaseSec: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC })),
   maxLeaseSec: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC }))
 }, strict)
@@ -82,6 +83,8 @@ export interface Pool {
   region: string
   labels: string[]
   price: Price
+  /** Never above the price: a price set below the declared floor lowers the floor with it. */
+  floorMicrosPerGpuHour: number
   minLeaseSec: number
   maxLeaseSec: number
 }
@@ -92,6 +95,7 @@ export const DEFAULT_INTERCONNECT = 'pcie'
 export function resolvePool (spec: PoolSpec, defaults: ProviderConfig, source: PoolSource): Pool {
   const vendor = spec.vendor ?? DEFAULT_VENDOR
   const labels = [...new Set([...defaults.labels, ...(spec.labels ?? [])])].slice(0, MAX_LABELS)
+  const price = spec.price ?? defaults.price
   return {
     name: spec.name,
     source,
@@ -107,7 +111,8 @@ export function resolvePool (spec: PoolSpec, defaults: ProviderConfig, source: P
     bandwidthMbps: spec.bandwidthMbps ?? 0,
     region: spec.region ?? defaults.region,
     labels,
-    price: spec.price ?? defaults.price,
+    price,
+    floorMicrosPerGpuHour: Math.min(spec.floorMicrosPerGpuHour ?? price.microsPerGpuHour, price.microsPerGpuHour),
     minLeaseSec: spec.minLeaseSec ?? defaults.minLeaseSec,
     maxLeaseSec: spec.maxLeaseSec ?? defaults.maxLeaseSec
   }

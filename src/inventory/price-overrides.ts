@@ -8,7 +8,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import type { NodeDb } from '../node/node.ts'
+import type { NodeDb } from '../node/db.ts'
 import { stringSublevel, validEntries, type StringSublevel } from '../node/db.ts'
 import { PriceSchema, type Price } from './pool.ts'
 

@@ -3,7 +3,7 @@
  * restarts. Values are the PoolSpec as JSON, re-validated on load.
  */
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import type { NodeDb } from '../node/node.ts'
+import type { NodeDb } from '../node/db.ts'
 import { stringSublevel, validEntries, type StringSublevel } from '../node/db.ts'
 import { PoolSpecSchema, type PoolSpec } from './pool.ts'
 

@@ -22,13 +22,14 @@ export function openingPrice (policy: PricePolicy, maxMicros: bigint): PolicyAns
 /**
  * Answers a counter-offer after `round` earlier counters. The provider meets
  * the consumer halfway (never below the floor); in the last allowed round it
- * takes any counter at or above the floor.
+ * settles at the counter or the floor, whichever is higher; after that it
+ * refuses to haggle further.
  */
 export function answerCounter (policy: PricePolicy, quoted: bigint, counter: bigint, round: number): PolicyAnswer {
-  if (round >= policy.maxCounterRounds) {
-    return counter >= policy.floorMicros ? { price: counter < quoted ? counter : quoted } : { reject: 'no counter-offer rounds left' }
-  }
+  if (round >= policy.maxCounterRounds) return { reject: 'no counter-offer rounds left' }
   if (counter >= quoted) return { price: quoted }
+  const floor = policy.floorMicros
+  if (round === policy.maxCounterRounds - 1) return { price: counter > floor ? counter : floor }
   const halfway = (quoted + counter + 1n) / 2n
-  return { price: halfway > policy.floorMicros ? halfway : policy.floorMicros }
+  return { price: halfway > floor ? halfway : floor }
 }

@@ -10,7 +10,7 @@
  */
 import type { AbstractBatchOptions, AbstractPutOptions, AbstractSublevel } from 'abstract-level'
 import type { Logger } from '../log/logger.ts'
-import type { NodeDb } from '../node/node.ts'
+import type { NodeDb } from '../node/db.ts'
 import { HoldNotFoundError, LeaseNotFoundError, LedgerClosedError, NoCapacityError, UnknownPoolError } from './errors.ts'
 import type { Hold, LeaseEntry, PoolUsage } from './types.ts'
 
@@ -169,6 +169,15 @@ export class Ledger {
   getHold (id: string): Hold | undefined {
     const hold = this.holds.get(id)
     return hold == null ? undefined : toHold(hold)
+  }
+
+  /** Moves a hold's expiry to `ttlMs` from now (a new quote round). */
+  async extendHold (id: string, ttlMs: number): Promise<Hold> {
+    const hold = this.holds.get(id)
+    if (hold == null || hold.committing || hold.expiresAt <= Date.now()) throw new HoldNotFoundError(`hold ${id} is not held (lapsed, released or unknown)`)
+    hold.expiresAt = Date.now() + ttlMs
+    await this.store.put(HOLD_PREFIX + id, toHold(hold))
+    return toHold(hold)
   }
 
   async releaseHold (id: string): Promise<void> {

@@ -5,7 +5,10 @@
  */
 import type { Static, TSchema } from '@sinclair/typebox'
 import type { TypeCheck } from '@sinclair/typebox/compiler'
-import type { NodeDb } from './node.ts'
+import type { Level } from 'level'
+
+/** cpnet's own database: keys are strings, values are bytes or JSON per sublevel. */
+export type NodeDb = Level<string, Uint8Array>
 
 export function stringSublevel (db: NodeDb, name: string) {
   return db.sublevel<string, string>(name, { keyEncoding: 'utf8', valueEncoding: 'utf8' })

@@ -3,6 +3,7 @@
  * and owns their start and stop order. start() and stop() are idempotent.
  */
 import { Level } from 'level'
+import type { NodeDb } from './db.ts'
 import { LevelDatastore } from 'datastore-level'
 import type { PeerId } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
@@ -22,6 +23,9 @@ import { Discovery } from '../discovery/service.ts'
 import { DHT_NAMESPACE } from '../discovery/constants.ts'
 import { offerSelector, offerValidator } from '../discovery/record.ts'
 import { SeqFloor } from '../discovery/seq-floor.ts'
+import { Ledger } from '../ledger/ledger.ts'
+import { LeaseService } from '../lease/service.ts'
+import { ledgerCapacity, syncPools } from '../lease/capacity.ts'
 import { SeqStore } from '../discovery/seq-store.ts'
 import { Pricing } from '../pricing/service.ts'
 import { GOSSIP_SCORE_THRESHOLDS, GOSSIP_TOPIC_SCORES } from '../pricing/score.ts'
@@ -33,12 +37,10 @@ export interface CpnetNodeInit {
   logger: Logger
   transport?: TransportKind
   processMetrics?: boolean
-  /** Free GPUs per pool; every GPU is free when absent (until the ledger exists). */
+  /** Free GPUs per pool; the ledger's when absent (tests of discovery and pricing drive their own). */
   capacity?: CapacitySource
 }
 
-/** cpnet's own database: keys are strings, values are bytes or JSON per sublevel. */
-export type NodeDb = Level<string, Uint8Array>
 
 /** Named like libp2p's own, so the API maps it to -32005 Unavailable. */
 export const NodeNotRunningError = defineError('NotStartedError', 'CPNET_NODE_NOT_RUNNING')
@@ -57,6 +59,9 @@ export class CpnetNode {
   private bootstrapper?: Bootstrapper
   private _inventory?: Inventory
   private _discovery?: Discovery
+  private _ledger?: Ledger
+  private _leases?: LeaseService
+  private unsyncPools?: () => void
   private _pricing?: Pricing
   private seqs?: SeqStore
   /** Outlives restarts of libp2p: the highest offer seq accepted per CPI. */
@@ -103,6 +108,15 @@ export class CpnetNode {
     return whileRunning(this._discovery)
   }
 
+  /** The provider's capacity accounting: holds and leases per pool. */
+  get ledger (): Ledger {
+    return whileRunning(this._ledger)
+  }
+
+  get leases (): LeaseService {
+    return whileRunning(this._leases)
+  }
+
   get pricing (): Pricing {
     return whileRunning(this._pricing)
   }
@@ -121,6 +135,8 @@ export class CpnetNode {
     this._status = 'starting'
     try {
       this._db = await openLevel(this.repo.layout.db, this.repo.layout.root)
+      this._ledger = new Ledger({ db: this._db, log: this.init.logger })
+      await this._ledger.open()
       // one seq counter per CPI for offers and price updates, so that they never disagree about which is newer
       const seqs = this.seqs = new SeqStore(this._db, this.init.logger)
       this._inventory = new Inventory({
@@ -128,9 +144,10 @@ export class CpnetNode {
         store: new PoolStore(this._db),
         prices: new PriceOverrides(this._db),
         logger: this.init.logger,
-        capacity: this.init.capacity
+        capacity: this.init.capacity ?? ledgerCapacity(this._ledger)
       })
       await this._inventory.start()
+      this.unsyncPools = syncPools(this._inventory, this._ledger)
       this._datastore = new LevelDatastore(this.repo.layout.datastore)
       await this._datastore.open().catch(err => { throw lockedOr(err, this.repo.layout.root) })
       this._libp2p = await buildLibp2p({
@@ -172,9 +189,21 @@ export class CpnetNode {
         seqs,
         config: this.config.discovery,
         logger: this.init.logger,
-        livePrice: verified => this._pricing != null ? this._pricing.withLivePrice(verified) : verified
+        livePrice: verified => this._pricing != null ? this._pricing.withLivePrice(verified) : verified,
+        heardProviders: key => this._pricing?.providersUnder(key) ?? []
       })
       await this._discovery.start()
+      this._leases = new LeaseService({
+        libp2p: this._libp2p,
+        privateKey: this.repo.privateKey,
+        inventory: this._inventory,
+        ledger: this._ledger,
+        search: this._discovery.search,
+        db: this._db,
+        config: this.config.lease,
+        logger: this.init.logger
+      })
+      await this._leases.start()
       this.startedAt = Date.now()
       this._status = 'running'
       this.log.info('node started', { peerId: this.peerId.toString(), addrs: this._libp2p.getMultiaddrs().map(String) })
@@ -188,17 +217,22 @@ export class CpnetNode {
   async stop (): Promise<void> {
     if (this._status !== 'running') return
     this._status = 'stopping'
+    await this._leases?.stop()
     await this._discovery?.stop()
     await this._pricing?.stop()
     await this.bootstrapper?.stop()
     await this._libp2p?.stop()
+    this.unsyncPools?.()
     this._inventory?.stop()
+    await this._ledger?.close()
     await this.seqs?.flush()
     await this._datastore?.close()
     await this._db?.close()
     this._libp2p = undefined
     this._pricing = undefined
     this._discovery = undefined
+    this._leases = undefined
+    this._ledger = undefined
     this._inventory = undefined
     this._db = undefined
     this.seqs = undefined

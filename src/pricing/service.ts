@@ -5,16 +5,17 @@
  * score parameters are not here: libp2p needs them before it is built
  * (see node.ts and score.ts).
  */
-import type { PrivateKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { Config } from '../config/schema.ts'
 import type { SeqStore } from '../discovery/seq-store.ts'
 import { matches, type Filter } from '../discovery/filter.ts'
+import { capabilityKeys } from '../discovery/capability.ts'
 import type { Offer } from '../discovery/pb/offer.ts'
 import type { VerifiedOffer } from '../discovery/signed-offer.ts'
 import type { Inventory } from '../inventory/inventory.ts'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../node/libp2p.ts'
-import type { NodeDb } from '../node/node.ts'
+import type { NodeDb } from '../node/db.ts'
 import { PriceBook } from './book.ts'
 import { BOOK_SWEEP_INTERVAL_MS, PRICES_TOPIC } from './constants.ts'
 import { PriceHistory } from './history.ts'
@@ -107,6 +108,17 @@ export class Pricing {
       .sort((a, b) => Number((a.update.price?.microsPerGpuHour ?? 0n) - (b.update.price?.microsPerGpuHour ?? 0n)) || a.update.cpi.localeCompare(b.update.cpi))
       .slice(0, limit)
       .map(toPriceView)
+  }
+
+  /** Providers with a live price update under a capability key (cpnet/v1/all, class/…, region/…). */
+  providersUnder (key: string): PeerId[] {
+    const providers = new Map<string, PeerId>()
+    for (const { update, cpi } of this.book.list()) {
+      if (update.withdrawn) continue
+      if (!capabilityKeys(update).includes(key)) continue
+      providers.set(cpi.peerId.toString(), cpi.peerId)
+    }
+    return [...providers.values()]
   }
 
   /** The offer as this node's price book knows it now (see overlay.ts); null when its pool was withdrawn since. */

@@ -20,7 +20,11 @@ export const ErrorCode = {
   /** A per-connection or per-node limit was reached. */
   LIMIT_EXCEEDED: -32004,
   /** The node is starting or shutting down. */
-  UNAVAILABLE: -32005
+  UNAVAILABLE: -32005,
+  /** The provider refused the lease; data.reason is the protocol's Reject code (NO_CAPACITY, PRICE…). */
+  LEASE_REJECTED: -32010,
+  /** The lease was accepted but the provider has not confirmed it yet; it stays pending and is asked about again. */
+  LEASE_UNCONFIRMED: -32011
 } as const
 
 export interface JsonRpcErrorObject {
@@ -90,14 +94,22 @@ const CODES_BY_ERROR_NAME: Record<string, number> = {
   OfferNotFoundError: ErrorCode.NOT_FOUND,
   PoolNotFoundError: ErrorCode.NOT_FOUND,
   PoolConflictError: ErrorCode.SERVER_ERROR,
+  LeaseRejectedError: ErrorCode.LEASE_REJECTED,
+  LeaseUnconfirmedError: ErrorCode.LEASE_UNCONFIRMED,
+  LeaseUnknownError: ErrorCode.NOT_FOUND,
+  NoMatchingOfferError: ErrorCode.NOT_FOUND,
+  LeaseProtocolError: ErrorCode.SERVER_ERROR,
+  LeaseNotActiveError: ErrorCode.SERVER_ERROR,
+  InvalidCpiError: ErrorCode.INVALID_PARAMS,
   SubscriptionLimitError: ErrorCode.LIMIT_EXCEEDED
 }
 
 export function toErrorObject (err: unknown): JsonRpcErrorObject {
   if (err instanceof RpcError) return err.toJSON()
-  const e = err as { name?: string, message?: string }
+  // `details`: what a domain error adds for programs (a Reject code, a lease id)
+  const e = err as { name?: string, message?: string, details?: Record<string, unknown> }
   const code = CODES_BY_ERROR_NAME[e.name ?? '']
-  if (code != null) return { code, message: e.message ?? String(err), data: { name: e.name } }
+  if (code != null) return { code, message: e.message ?? String(err), data: { name: e.name, ...e.details } }
   return { code: ErrorCode.INTERNAL_ERROR, message: 'Internal error', data: { message: e.message ?? String(err) } }
 }
 

@@ -1,14 +1,14 @@
 /**
- * What each testnet node is configured with: the single place to change when
- * nodes should differ by role.
- *
- * Today every node gets the test profile (loopback, OS-chosen swarm and RPC
- * ports, loopback exempt from gossipsub's IP-colocation penalty) plus the
- * bootstrap peer. Once the config has a provider section with declared pools,
- * providers get their sample inventory here, picked by `index` from the mix
- * described in config/testnet/README.md.
+ * What each testnet node is configured with: the single place where nodes
+ * differ by role. Every node gets the test profile (loopback, OS-chosen swarm
+ * and RPC ports, loopback exempt from gossipsub's IP-colocation penalty) and
+ * its bootstrap peers; provider N also gets the sample inventory
+ * config/testnet/provider-<N mod count>.json (its `provider` section).
  */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { ConfigPatch, ProfileName } from '../config/load.ts'
+import { CONFIG_DIR } from '../package.ts'
 import type { NodeRole } from './state.ts'
 
 export interface NodeConfig {
@@ -17,11 +17,24 @@ export interface NodeConfig {
   patch: ConfigPatch
 }
 
+export const INVENTORY_DIR = join(CONFIG_DIR, 'testnet')
+
+/** The sample inventories, in order (provider-1.json, provider-2.json, …). */
+export function sampleInventories (): string[] {
+  return readdirSync(INVENTORY_DIR)
+    .filter(f => /^provider-\d+\.json$/.test(f))
+    .sort((a, b) => Number(/\d+/.exec(a)?.[0]) - Number(/\d+/.exec(b)?.[0]))
+    .map(f => join(INVENTORY_DIR, f))
+}
+
 /**
- * @param role - what the testnet assigned (providers will get pools)
+ * @param role - what the testnet assigned
  * @param index - 0-based position among the nodes of that role
  * @param bootstrap - multiaddrs (with /p2p/) to dial at start; empty for the first node
  */
 export function nodeConfigFor (role: NodeRole, index: number, bootstrap: string[]): NodeConfig {
-  return { profiles: ['test'], patch: { bootstrap } }
+  if (role !== 'provider') return { profiles: ['test'], patch: { bootstrap } }
+  const inventories = sampleInventories()
+  const file = inventories[index % inventories.length] as string
+  return { profiles: ['test'], patch: { bootstrap, provider: JSON.parse(readFileSync(file, 'utf8')) as ConfigPatch } }
 }

@@ -20,6 +20,8 @@ export interface NodeStatus {
   alive: boolean
   /** Connected peers, when the node answers. */
   peers: number | null
+  /** Its pools' names, when the node answers. */
+  pools: string[] | null
 }
 
 export interface TestnetStatus {
@@ -33,6 +35,14 @@ export interface TestnetStatus {
 async function peersOf (rpcUrl: string): Promise<number | null> {
   try {
     return (await readClient(rpcUrl).call<NodeHealth>('node_health')).peers
+  } catch {
+    return null
+  }
+}
+
+async function poolsOf (rpcUrl: string): Promise<string[] | null> {
+  try {
+    return (await readClient(rpcUrl).call<Array<{ name: string }>>('provider_pools')).map(p => p.name)
   } catch {
     return null
   }
@@ -56,7 +66,8 @@ export async function testnetStatus (dir: string): Promise<TestnetStatus | undef
       log: n.log,
       pid: n.pid ?? null,
       alive,
-      peers: alive && n.rpcUrl != null ? await peersOf(n.rpcUrl) : null
+      peers: alive && n.rpcUrl != null ? await peersOf(n.rpcUrl) : null,
+      pools: alive && n.rpcUrl != null ? await poolsOf(n.rpcUrl) : null
     }
   }))
   const interrupted = state.status === 'starting' && upProcess(state.upPid, processes) == null

@@ -9,7 +9,7 @@ import { readDefaults } from '../../src/config/load.ts'
 import type { ProviderConfig } from '../../src/inventory/pool.ts'
 import { PoolConflictError, PoolNotFoundError } from '../../src/inventory/errors.ts'
 import { silentLogger } from '../../src/log/logger.ts'
-import type { NodeDb } from '../../src/node/node.ts'
+import type { NodeDb } from '../../src/node/db.ts'
 import { tempDir } from '../helpers/daemons.ts'
 
 const mixed = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'nvidia-smi', 'mixed.csv'), 'utf8')

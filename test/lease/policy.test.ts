@@ -17,19 +17,17 @@ describe('negotiation policy', () => {
     expect(openingPrice(policy, 1_499_999n)).toHaveProperty('reject')
   })
 
-  it('concedes half the gap per round, never below the floor, and settles in the last round', () => {
-    let quoted = 2_000_000n
-    const seen: bigint[] = []
-    for (let round = 0; round < 3; round++) {
-      const answer = answerCounter(policy, quoted, 1_000_000n, round)
-      if (!('price' in answer)) throw new Error('rejected')
-      quoted = answer.price
-      seen.push(quoted)
-    }
-    expect(seen).toEqual([1_500_000n, 1_500_000n, 1_500_000n])
+  it('concedes half the gap per round, never below the floor, settles in the last round, then refuses', () => {
     expect(answerCounter(policy, 2_000_000n, 1_900_000n, 0)).toEqual({ price: 1_950_000n })
-    expect(answerCounter(policy, 1_950_000n, 1_600_000n, 3)).toEqual({ price: 1_600_000n })
-    expect(answerCounter(policy, 1_950_000n, 1_000_000n, 3)).toHaveProperty('reject')
+    expect(answerCounter(policy, 1_950_000n, 1_800_000n, 1)).toEqual({ price: 1_875_000n })
+    expect(answerCounter(policy, 2_000_000n, 1_000_000n, 0)).toEqual({ price: 1_500_000n })
+    expect(answerCounter(policy, 1_875_000n, 1_600_000n, 2)).toEqual({ price: 1_600_000n })
+    expect(answerCounter(policy, 1_875_000n, 1_000_000n, 2)).toEqual({ price: 1_500_000n })
+    expect(answerCounter(policy, 1_500_000n, 1_500_000n, 3)).toHaveProperty('reject')
     expect(answerCounter(policy, 1_800_000n, 1_900_000n, 1)).toEqual({ price: 1_800_000n })
+  })
+
+  it('refuses every counter when no rounds are allowed', () => {
+    expect(answerCounter({ ...policy, maxCounterRounds: 0 }, 2_000_000n, 1_900_000n, 0)).toHaveProperty('reject')
   })
 })

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Ledger, type LedgerEvent } from '../../src/ledger/ledger.ts'
 import { HoldNotFoundError, LeaseNotFoundError, NoCapacityError, UnknownPoolError } from '../../src/ledger/errors.ts'
 import { silentLogger } from '../../src/log/logger.ts'
-import type { NodeDb } from '../../src/node/node.ts'
+import type { NodeDb } from '../../src/node/db.ts'
 import { tempDir, waitFor } from '../helpers/daemons.ts'
 
 describe('ledger', () => {

@@ -76,6 +76,20 @@ describe('process testnet (real daemons on loopback)', () => {
     expect(nodeStatus.code, nodeStatus.stderr).toBe(0)
     expect((JSON.parse(nodeStatus.stdout) as { info: { peerId: string } }).info.peerId).toBe(consumer?.peerId)
 
+    // providers carry the sample inventories; a consumer leases from one across processes
+    expect(before.nodes.map(n => [...(n.pools ?? [])].sort())).toEqual([['h100-sxm', 'l40s'], ['h200'], ['a100-40g', 'a100-80g'], [], []])
+    const repo = consumer?.repo ?? ''
+    await waitFor('the consumer to find the L40S offer', async () => {
+      const found = await cpnet('--repo', repo, '--json', 'offers', 'search', 'model=l40s', '--no-cache')
+      return found.code === 0 && (JSON.parse(found.stdout) as { offers: unknown[] }).offers.length === 1
+    })
+    const lease = await cpnet('--repo', repo, '--json', 'lease', 'request', '--filter', 'model=l40s', '--gpus', '2', '--duration', '30m', '--max-price', '7 CNY')
+    expect(lease.code, lease.stderr).toBe(0)
+    const { leaseId } = (JSON.parse(lease.stdout) as { lease: { leaseId: string } }).lease
+    const onProvider = await cpnet('--repo', before.nodes[0]?.repo ?? '', '--json', 'lease', 'list')
+    expect((JSON.parse(onProvider.stdout) as Array<{ leaseId: string, role: string, status: string }>).find(l => l.leaseId === leaseId))
+      .toMatchObject({ role: 'provider', status: 'active' })
+
     const log = await testnet('logs', 'provider-2')
     expect(log.code, log.stderr).toBe(0)
     expect(log.stdout).toContain('Daemon is ready')

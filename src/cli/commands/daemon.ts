@@ -3,7 +3,7 @@ import type { FlagOverride } from '../../config/load.ts'
 import { resolveRepoPath } from '../../repo/layout.ts'
 import { startDaemon, type Daemon } from '../../node/daemon.ts'
 import { VERSION } from '../../package.ts'
-import type { GlobalOptions } from '../program.ts'
+import type { GlobalOptions } from '../client-command.ts'
 
 interface DaemonOptions {
   profile?: string

@@ -3,7 +3,7 @@ import { initRepo } from '../../repo/repo.ts'
 import { resolveRepoPath } from '../../repo/layout.ts'
 import { PROFILES } from '../../config/load.ts'
 import { formatFields, printJson } from '../output.ts'
-import type { GlobalOptions } from '../program.ts'
+import type { GlobalOptions } from '../client-command.ts'
 
 export function registerInit (program: Command): void {
   program.command('init')

@@ -1,10 +1,16 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
 import { formatTable } from '../output.ts'
+import { formatPrice, parsePriceText, priceArg } from '../price-arg.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
 import type { PoolSpec } from '../../inventory/pool.ts'
+import type { LeaseView } from '../../lease/view.ts'
+import type { PoolUsage } from '../../ledger/types.ts'
+import { renderLeases } from './lease.ts'
+
 import type { RpcClient } from '../../rpc/client.ts'
-import { formatPrice, parsePriceText } from '../price-arg.ts'
+
+interface ProviderLeases { leases: LeaseView[], pools: PoolUsage[] }
 
 export function renderPools (pools: PoolView[]): string {
   return pools.length === 0
@@ -35,6 +41,7 @@ interface AddOptions {
   region?: string
   label?: string[]
   price?: string
+  floor?: string
   currency?: string
   cpuCores?: string
   ram?: string
@@ -64,10 +71,8 @@ export function specFromOptions (name: string, o: AddOptions): Record<string, un
     diskGib: num(o.disk),
     bandwidthMbps: num(o.bandwidth)
   }
-  if (o.price != null) {
-    const parsed = parsePriceText(o.price)
-    spec.price = { microsPerGpuHour: parsed.microsPerGpuHour, currency: o.currency?.toUpperCase() ?? parsed.currency ?? 'USD' }
-  }
+  if (o.price != null) spec.price = priceArg(o.price, o.currency)
+  if (o.floor != null) spec.floorMicrosPerGpuHour = priceArg(o.floor, o.currency).microsPerGpuHour
   return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined))
 }
 
@@ -87,6 +92,7 @@ export function registerProvider (program: Command): void {
     .option('--region <region>', 'e.g. cn-east-1 (default: provider.region)')
     .option('--label <label...>', 'labels a filter can ask for')
     .option('--price <units>', 'price per GPU-hour, e.g. 2.5 (default: provider.price)')
+    .option('--floor <units>', 'the lowest price per GPU-hour accepted in negotiation (default: the price)')
     .option('--currency <code>', 'currency of --price (default USD)')
     .option('--cpu-cores <n>', 'CPU cores with the pool')
     .option('--ram <GiB>', 'RAM with the pool')
@@ -95,6 +101,17 @@ export function registerProvider (program: Command): void {
     .action(clientAction(
       async (client, name: string, opts: AddOptions) => client.call<PoolView>('provider_addPool', specFromOptions(name, opts)),
       pool => `offering ${pool.cpi}\n${renderPools([pool])}`
+    ))
+  provider.command('leases')
+    .description('leases this node granted, and what each pool has left')
+    .option('--active', 'only leases that hold GPUs now')
+    .action(clientAction(
+      async (client, o: { active?: boolean }) => client.call<ProviderLeases>('provider_leases', { activeOnly: o.active === true }),
+      r => [
+        formatTable(['POOL', 'TOTAL', 'LEASED', 'HELD', 'FREE'], r.pools.map(p => [p.pool, p.total, p.leased, p.held, p.free])),
+        '',
+        renderLeases(r.leases)
+      ].join('\n')
     ))
   provider.command('set-price')
     .description('set a pool\'s price; it is published at once and kept across restarts')

@@ -8,9 +8,11 @@ import { resolveTestnetDir, TESTNET_DIR_ENV } from '../../testnet/layout.ts'
 import { nodeLogPath } from '../../testnet/logs.ts'
 import { testnetStatus, type TestnetStatus } from '../../testnet/status.ts'
 import { DEFAULT_UP_TIMEOUT_MS, up, type UpEvent } from '../../testnet/up.ts'
+import { runDemo } from '../../testnet/demo.ts'
 import { formatTable, printJson } from '../output.ts'
 import { progressOn, type Progress } from '../progress.ts'
-import type { GlobalOptions } from '../program.ts'
+import type { GlobalOptions } from '../client-command.ts'
+import { renderOffers } from './offers.ts'
 
 interface TestnetOptions extends GlobalOptions {
   dir?: string
@@ -97,7 +99,13 @@ function renderUp (status: TestnetStatus, elapsedMs: number): string {
   const example = status.nodes.find(n => n.role === 'consumer') ?? status.nodes[0]
   const next: Array<[string, string]> = [
     [`${cli} testnet status${dir}`, 'every node: pid, peers, RPC'],
-    ...(example != null ? [[`${cli} --repo ${display(example.repo)} status`, 'any node, with the ordinary commands'] as [string, string]] : []),
+    ...(example != null
+      ? [
+          [`${cli} --repo ${display(example.repo)} status`, 'any node, with the ordinary commands'],
+          [`${cli} --repo ${display(example.repo)} offers search "gpu_mem>=40"`, 'offers from every provider'],
+          [`${cli} --repo ${display(example.repo)} lease request --filter "model=rtx-4090" --gpus 1 --duration 30m --max-price "3 CNY"`, 'lease the cheapest RTX 4090']
+        ] as Array<[string, string]>
+      : []),
     [`${cli} testnet logs provider-1${dir}`, 'a node\'s log'],
     [`${cli} testnet down${dir}`, 'stop every node']
   ]
@@ -105,8 +113,7 @@ function renderUp (status: TestnetStatus, elapsedMs: number): string {
   return [
     `Testnet up in ${display(status.dir)}: ${plural(providers, 'provider')} and ${plural(consumers, 'consumer')}, connected in ${(elapsedMs / 1000).toFixed(1)} s`,
     '',
-    // pools: filled in once providers declare pools (see src/testnet/node-config.ts)
-    formatTable(['NAME', 'ROLE', 'PEERID', 'RPC', 'POOLS'], status.nodes.map(n => [n.name, n.role, n.peerId, n.rpcUrl, null])),
+    formatTable(['NAME', 'ROLE', 'PEERID', 'RPC', 'POOLS'], status.nodes.map(n => [n.name, n.role, n.peerId, n.rpcUrl, n.pools == null || n.pools.length === 0 ? null : n.pools.join(', ')])),
     '',
     'Next:',
     ...next.map(([c, why]) => `  ${c.padEnd(width)}  ${why}`)
@@ -213,5 +220,12 @@ export function registerTestnet (program: Command): void {
       const result = await down(dir)
       if (globals.json === true) printJson(result)
       else process.stdout.write(renderDown(result) + '\n')
+    })
+
+  testnet.command('demo')
+    .description('on a fresh testnet: search, watch a price change, lease, release, each step timed; then stop it')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const dir = cmd.optsWithGlobals<{ dir?: string }>().dir
+      await runDemo({ ...(dir != null ? { dir } : {}), print: line => { process.stdout.write(line + '\n') }, renderOffers })
     })
 }

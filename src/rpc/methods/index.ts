@@ -11,6 +11,12 @@ import { offersSearch } from './offers/search.ts'
 import { providerAddPool } from './provider/add-pool.ts'
 import { providerPools } from './provider/pools.ts'
 import { providerRemovePool } from './provider/remove-pool.ts'
+import { providerLeases } from './provider/leases.ts'
+import { leaseRequest } from './lease/request.ts'
+import { leaseGet } from './lease/get.ts'
+import { leaseList } from './lease/list.ts'
+import { leaseRenew } from './lease/renew.ts'
+import { leaseRelease } from './lease/release.ts'
 import { providerSetPrice } from './provider/set-price.ts'
 import { pricesHistory } from './prices/history.ts'
 import { pricesLatest } from './prices/latest.ts'
@@ -32,6 +38,12 @@ export function nodeMethods (node: CpnetNode): MethodRegistry {
     providerPools(node),
     providerAddPool(node),
     providerRemovePool(node),
+    providerLeases(node),
+    leaseRequest(node),
+    leaseGet(node),
+    leaseList(node),
+    leaseRenew(node),
+    leaseRelease(node),
     providerSetPrice(node),
     pricesLatest(node),
     pricesHistory(node),

@@ -23,6 +23,7 @@ export const PoolViewSchema = Type.Object({
   region: Type.String(),
   labels: Type.Array(Type.String()),
   price: PriceSchema,
+  floorMicrosPerGpuHour: Type.Integer({ description: 'The lowest price per GPU-hour accepted in negotiation' }),
   minLeaseSec: Type.Integer(),
   maxLeaseSec: Type.Integer(),
   offered: Type.Boolean({ description: 'A signed offer for the pool is being served' })

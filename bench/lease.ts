@@ -1,0 +1,105 @@
+/**
+ * Lease benchmark, on an in-process network (memory transport): one provider
+ * with a 1024-GPU pool, and 1, 10 and 50 consumers negotiating at once.
+ * - negotiation latency: lease_request's path from the consumer's call to the
+ *   verified Grant (Request, Quote, Accept, synced commit, Grant);
+ * - leases per second the provider grants under that concurrency;
+ * - raw: a bare request/response (one frame each way, the size of a
+ *   LeaseRequest) on a new stream over the same connections, same
+ *   concurrency, and the ratio lease p50 / raw p50.
+ */
+import { randomBytes } from 'node:crypto'
+import { lpStream } from '@libp2p/utils'
+import { InProcessNetwork, type NetworkNode } from '../src/testnet/in-process.ts'
+import { printTable, round, summarize, type Summary } from './stats.ts'
+
+const CONCURRENCY = (process.env.CPNET_BENCH_CONSUMERS ?? '1,10,50').split(',').map(Number)
+/** Leases per level, spread over the consumers. */
+const LEASES_PER_LEVEL = 200
+const POOL_GPUS = 1024
+const ECHO_PROTOCOL = '/cpnet/bench/echo/1.0.0'
+const REQUEST_BYTES = 110
+
+export interface LeaseRow {
+  consumers: number
+  leases: number
+  negotiationMs: Summary
+  leasesPerSec: number
+  rawMs: Summary
+  /** p50 negotiation / p50 raw round trip */
+  ratio: number
+}
+
+/** Runs `perConsumer` sequential operations on each consumer at once; returns latencies and wall time. */
+async function timed (consumers: NetworkNode[], perConsumer: number, op: (c: NetworkNode) => Promise<unknown>): Promise<{ samples: number[], wallMs: number }> {
+  const samples: number[] = []
+  const started = performance.now()
+  await Promise.all(consumers.map(async c => {
+    for (let i = 0; i < perConsumer; i++) {
+      const t0 = performance.now()
+      await op(c)
+      samples.push(performance.now() - t0)
+    }
+  }))
+  return { samples, wallMs: performance.now() - started }
+}
+
+export async function runLease (log: (line: string) => void): Promise<{ rows: LeaseRow[], table: string }> {
+  const maxConsumers = Math.max(...CONCURRENCY)
+  const started = performance.now()
+  const net = await InProcessNetwork.start({ size: maxConsumers + 1 })
+  try {
+    const provider = net.node(0)
+    await provider.node.inventory.add({ name: 'bench', model: 'NVIDIA H100 80GB HBM3', gpus: POOL_GPUS, gpuMemoryMib: 81559, price: { microsPerGpuHour: 1_000_000, currency: 'USD' } })
+    await provider.node.libp2p.handle(ECHO_PROTOCOL, async stream => {
+      const lp = lpStream(stream)
+      await lp.write(await lp.read())
+      await stream.close()
+    }, { maxInboundStreams: 256 })
+    const cpi = `cpi:${provider.node.peerId.toString()}/bench`
+    const all = net.nodes.slice(1)
+    await Promise.all(all.map(async c => c.node.libp2p.dial(provider.node.libp2p.getMultiaddrs())))
+    log(`  ${all.length + 1} nodes up and connected in ${round((performance.now() - started) / 1000)} s`)
+
+    const payload = new Uint8Array(randomBytes(REQUEST_BYTES))
+    const echo = async (c: NetworkNode): Promise<void> => {
+      const stream = await c.node.libp2p.dialProtocol(provider.node.peerId, ECHO_PROTOCOL)
+      const lp = lpStream(stream)
+      await lp.write(payload)
+      await lp.read()
+      await stream.close()
+    }
+    const rows: LeaseRow[] = []
+    for (const n of CONCURRENCY) {
+      const consumers = all.slice(0, n)
+      const perConsumer = Math.max(1, Math.round(LEASES_PER_LEVEL / n))
+      await timed(consumers, 2, echo) // warm the streams up
+      const raw = await timed(consumers, perConsumer, echo)
+      const leases = await timed(consumers, perConsumer, async c =>
+        c.node.leases.request({ cpi, gpus: 1, durationSec: 3600, maxMicros: 1_000_000n, currency: 'USD' }))
+      const granted = leases.samples.length
+      const negotiation = summarize(leases.samples)
+      const rawSummary = summarize(raw.samples)
+      rows.push({
+        consumers: n,
+        leases: granted,
+        negotiationMs: negotiation,
+        leasesPerSec: round(granted / (leases.wallMs / 1000)),
+        rawMs: rawSummary,
+        ratio: round(negotiation.p50 / rawSummary.p50, 1)
+      })
+      log(`  ${n} consumers: ${granted} leases, p50 ${negotiation.p50} ms, ${round(granted / (leases.wallMs / 1000))}/s`)
+      // give the GPUs back for the next level (not timed)
+      await Promise.all(consumers.map(async c => {
+        for (const l of await c.node.leases.list()) if (l.status === 'active') await c.node.leases.release(l.leaseId)
+      }))
+    }
+    const table = printTable(
+      ['consumers', 'leases', 'negotiation p50', 'p99', 'leases/s', 'raw req/resp p50', 'p99', 'negotiation/raw'],
+      rows.map(r => [r.consumers, r.leases, r.negotiationMs.p50, r.negotiationMs.p99, r.leasesPerSec, r.rawMs.p50, r.rawMs.p99, r.ratio])
+    )
+    return { rows, table }
+  } finally {
+    await net.stop()
+  }
+}

@@ -1,0 +1,94 @@
+import type { Command } from 'commander'
+import { clientAction } from '../client-command.ts'
+import { formatFields, formatTable } from '../output.ts'
+import { formatTime, parseDuration } from '../args.ts'
+import { formatPrice, priceArg } from '../price-arg.ts'
+import type { LeaseView } from '../../lease/view.ts'
+
+interface Requested { lease: LeaseView, refusals: Array<{ cpi: string, reason: string }> }
+
+export function renderLeases (leases: LeaseView[]): string {
+  return leases.length === 0
+    ? 'no leases'
+    : formatTable(['LEASE', 'ROLE', 'STATUS', 'GPUS', 'PRICE/GPU-H', 'ENDS', 'CPI'], leases.map(l => [
+      l.leaseId, l.role, l.status, l.gpus, l.price != null ? formatPrice(l.price.microsPerGpuHour, l.price.currency) : undefined, formatTime(l.end), l.cpi
+    ]))
+}
+
+export function renderLease (l: LeaseView): string {
+  return formatFields([
+    ['Lease', l.leaseId],
+    ['Role', l.role],
+    ['Status', l.status],
+    ['CPI', l.cpi],
+    ['Provider', l.provider],
+    ['Consumer', l.consumer],
+    ['GPUs', l.gpus],
+    ['Price', l.price != null ? `${formatPrice(l.price.microsPerGpuHour, l.price.currency)} per GPU-hour` : undefined],
+    ['Starts', formatTime(l.start)],
+    ['Ends', formatTime(l.end)],
+    ['Version', l.version],
+    ['Access', l.access != null ? JSON.stringify(l.access) : undefined],
+    ...(l.error != null ? [['Error', l.error] as [string, string]] : [])
+  ])
+}
+
+interface RequestOptions {
+  cpi?: string
+  filter?: string
+  gpus: string
+  duration: string
+  maxPrice: string
+  bid?: string
+  currency?: string
+}
+
+export function registerLease (program: Command): void {
+  const lease = program.command('lease').description('negotiate and manage leases')
+  lease.command('request')
+    .description('lease GPUs from a provider, by CPI or from the cheapest offer matching a filter')
+    .option('--cpi <cpi>', 'cpi:<peerId>/<pool>')
+    .option('--filter <filter>', 'an offers filter, e.g. "model=h100 region=cn-east-1"')
+    .requiredOption('--gpus <n>', 'GPUs to lease')
+    .requiredOption('--duration <time>', 'how long: seconds, or 30m, 2h, 1d')
+    .requiredOption('--max-price <price>', 'the most you pay per GPU-hour, e.g. 2.5 or "2.5 USD"')
+    .option('--bid <price>', 'counter-offer with this price first')
+    .option('--currency <code>', 'currency when a price names none (default USD)')
+    .action(clientAction(
+      async (client, o: RequestOptions) => {
+        const maxPrice = priceArg(o.maxPrice, o.currency)
+        return client.call<Requested>('lease_request', {
+          ...(o.cpi != null ? { cpi: o.cpi } : {}),
+          ...(o.filter != null ? { filter: o.filter } : {}),
+          gpus: Number(o.gpus),
+          durationSec: parseDuration(o.duration),
+          maxPrice,
+          ...(o.bid != null ? { bidMicrosPerGpuHour: priceArg(o.bid, maxPrice.currency).microsPerGpuHour } : {})
+        })
+      },
+      r => [...r.refusals.map(x => `refused by ${x.cpi}: ${x.reason}`), renderLease(r.lease)].join('\n')
+    ))
+  lease.command('list')
+    .description('leases this node holds, as consumer and as provider')
+    .option('--active', 'only leases that hold GPUs now')
+    .action(clientAction(
+      async (client, o: { active?: boolean }) => client.call<LeaseView[]>('lease_list', { activeOnly: o.active === true }),
+      renderLeases
+    ))
+  lease.command('show')
+    .description('one lease in full')
+    .argument('<leaseId>')
+    .action(clientAction(async (client, leaseId: string) => client.call<LeaseView>('lease_get', { leaseId }), renderLease))
+  lease.command('renew')
+    .description('extend a lease; both peers sign the new version')
+    .argument('<leaseId>')
+    .requiredOption('--extend <time>', 'time added to the end: seconds, or 30m, 2h, 1d')
+    .action(clientAction(
+      async (client, leaseId: string, o: { extend: string }) => client.call<LeaseView>('lease_renew', { leaseId, extendSec: parseDuration(o.extend) }),
+      renderLease
+    ))
+  lease.command('release')
+    .description('end a lease now')
+    .argument('<leaseId>')
+    .action(clientAction(async (client, leaseId: string) => client.call<LeaseView>('lease_release', { leaseId }), renderLease))
+}

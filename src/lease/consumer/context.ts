@@ -1,0 +1,59 @@
+/** What the consumer's lease operations share, and the checks they all make on what comes back. */
+import type { PeerId, PrivateKey } from '@libp2p/interface'
+import { toString as toBase64 } from 'uint8arrays/to-string'
+import type { Logger } from '../../log/logger.ts'
+import type { CpnetLibp2p } from '../../node/libp2p.ts'
+import { verifySignedLease } from '../agreement.ts'
+import { LeaseChannel } from '../channel.ts'
+import { ACCESS_MAX_BYTES, LEASE_PROTOCOL } from '../constants.ts'
+import { LeaseProtocolError } from '../errors.ts'
+import { SignedLease, type Ended, type Grant } from '../pb/lease.ts'
+import type { ConsumerLease, ConsumerLeaseStore } from './store.ts'
+
+export interface ConsumerContext {
+  libp2p: CpnetLibp2p
+  self: PeerId
+  privateKey: PrivateKey
+  store: ConsumerLeaseStore
+  log: Logger
+  stepTimeoutMs: number
+}
+
+export async function openChannel (ctx: ConsumerContext, provider: PeerId): Promise<LeaseChannel> {
+  const stream = await ctx.libp2p.dialProtocol(provider, LEASE_PROTOCOL, { signal: AbortSignal.timeout(ctx.stepTimeoutMs) })
+  return new LeaseChannel(stream, ctx.stepTimeoutMs)
+}
+
+function parseAccess (text: string): Record<string, unknown> {
+  if (text.length > ACCESS_MAX_BYTES) throw new LeaseProtocolError(`access details over ${ACCESS_MAX_BYTES} bytes`)
+  try {
+    const value: unknown = JSON.parse(text === '' ? '{}' : text)
+    if (value == null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object')
+    return value as Record<string, unknown>
+  } catch (err) {
+    throw new LeaseProtocolError(`access details are not a JSON object: ${(err as Error).message}`)
+  }
+}
+
+/** Verifies a signed lease about `record` (both signatures, our lease id, our key, its provider). */
+async function checkLease (ctx: ConsumerContext, record: ConsumerLease, lease: SignedLease): Promise<void> {
+  const parsed = await verifySignedLease(lease)
+  if (parsed.agreement.leaseId !== record.leaseId) throw new LeaseProtocolError('the lease is for another request')
+  if (!parsed.consumer.equals(ctx.self)) throw new LeaseProtocolError('the lease names another consumer')
+  if (parsed.provider.toString() !== record.provider) throw new LeaseProtocolError('the lease is signed by another provider')
+}
+
+/** Records a Grant: the lease is now active on both sides. */
+export async function storeGrant (ctx: ConsumerContext, record: ConsumerLease, grant: Grant): Promise<ConsumerLease> {
+  if (grant.lease == null) throw new LeaseProtocolError('a Grant without a lease')
+  await checkLease(ctx, record, grant.lease)
+  return ctx.store.put({ ...record, status: 'active', lease: toBase64(SignedLease.encode(grant.lease), 'base64'), access: parseAccess(grant.access), error: undefined })
+}
+
+/** Records that the provider says the lease is over. */
+export async function storeEnded (ctx: ConsumerContext, record: ConsumerLease, ended: Ended): Promise<ConsumerLease> {
+  if (ended.lease == null) throw new LeaseProtocolError('an Ended without a lease')
+  await checkLease(ctx, record, ended.lease)
+  const status = ended.status === 'released' ? 'released' : 'expired'
+  return ctx.store.put({ ...record, status, lease: toBase64(SignedLease.encode(ended.lease), 'base64') })
+}

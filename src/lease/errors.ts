@@ -1,0 +1,36 @@
+import { defineError, type CpnetError } from '../errors.ts'
+import type { RejectCode } from './pb/lease.ts'
+
+/** The provider refused; `reason` is the wire code (NO_CAPACITY, PRICE…). */
+export class LeaseRejectedError extends Error implements CpnetError {
+  static readonly code = 'CPNET_LEASE_REJECTED'
+  readonly code = LeaseRejectedError.code
+  readonly reason: RejectCode
+  readonly details: { reason: RejectCode }
+
+  constructor (reason: RejectCode, message: string) {
+    super(`${reason}: ${message}`)
+    this.name = 'LeaseRejectedError'
+    this.reason = reason
+    this.details = { reason }
+  }
+}
+
+/** The other side broke the protocol: a bad frame, a bad signature, terms that do not match. */
+export const LeaseProtocolError = defineError('LeaseProtocolError', 'CPNET_LEASE_PROTOCOL')
+
+/**
+ * The consumer accepted, but no Grant or answer to its queries came back: the
+ * lease may exist on the provider. It is kept as `pending` and queried again
+ * until the provider answers, so the outcome is never silently lost.
+ */
+export const LeaseUnconfirmedError = defineError('LeaseUnconfirmedError', 'CPNET_LEASE_UNCONFIRMED')
+
+/** No lease with that id on this node. */
+export const LeaseUnknownError = defineError('LeaseUnknownError', 'CPNET_LEASE_UNKNOWN')
+
+/** A lease asked for by filter, and no offer fits it. */
+export const NoMatchingOfferError = defineError('NoMatchingOfferError', 'CPNET_LEASE_NO_MATCHING_OFFER')
+
+/** Renewing a lease that is pending, over or failed. */
+export const LeaseNotActiveError = defineError('LeaseNotActiveError', 'CPNET_LEASE_NOT_ACTIVE')

@@ -1,0 +1,42 @@
+/**
+ * Renewal: the consumer sends the next version of the agreement (same terms, a
+ * later end, version + 1) already signed; the provider checks it against the
+ * lease it holds, countersigns, stores it synced, and answers with the Grant.
+ */
+import type { PeerId } from '@libp2p/interface'
+import { equals } from 'uint8arrays/equals'
+import { parseAgreement, signAgreement, verifyAgreementSignature } from '../agreement.ts'
+import type { LeaseChannel } from '../channel.ts'
+import { Agreement, type Renew } from '../pb/lease.ts'
+import { RejectCode, sendLeaseState, sendReject } from './answers.ts'
+import { accessOf, leaseData, signedLeaseOf, type ProviderContext } from './context.ts'
+
+/** The fields a renewal may not change. */
+const FIXED: Array<keyof Agreement> = ['leaseId', 'cpi', 'consumer', 'gpus', 'microsPerGpuHour', 'currency', 'start']
+
+export async function renew (ctx: ProviderContext, channel: LeaseChannel, consumer: PeerId, msg: Renew): Promise<void> {
+  const next = parseAgreement(msg.agreement)
+  if (!next.consumer.equals(consumer)) return sendReject(channel, RejectCode.INVALID, 'only the lease\'s consumer may renew it')
+  const entry = await ctx.ledger.getLease(next.agreement.leaseId)
+  if (entry == null) return sendReject(channel, RejectCode.NOT_FOUND, `no lease ${next.agreement.leaseId}`)
+  if (entry.status !== 'active') return sendLeaseState(channel, entry)
+  const current = Agreement.decode(signedLeaseOf(entry).agreement)
+  const changed = FIXED.filter(k => String(current[k]) !== String(next.agreement[k]))
+  if (!equals(current.requestId, next.agreement.requestId)) changed.push('requestId')
+  if (changed.length > 0) return sendReject(channel, RejectCode.INVALID, `a renewal may only change end and version (changed: ${changed.join(', ')})`)
+  if (next.agreement.version !== current.version + 1) return sendReject(channel, RejectCode.INVALID, `expected version ${current.version + 1}`)
+  if (next.agreement.end <= current.end) return sendReject(channel, RejectCode.DURATION, 'a renewal must end later than the lease')
+  const pool = ctx.inventory.get(next.cpi.pool)
+  if (pool == null) return sendReject(channel, RejectCode.UNKNOWN_POOL, `pool ${next.cpi.pool} is no longer offered`)
+  if (Number(next.agreement.end) - Date.now() > pool.maxLeaseSec * 1000) {
+    return sendReject(channel, RejectCode.DURATION, `pool ${pool.name} leases at most ${pool.maxLeaseSec} s ahead`)
+  }
+  if (!await verifyAgreementSignature(consumer, msg.agreement, msg.consumerSignature)) {
+    return sendReject(channel, RejectCode.INVALID, 'the consumer signature does not verify')
+  }
+  const lease = { agreement: msg.agreement, providerSignature: await signAgreement(ctx.privateKey, msg.agreement), consumerSignature: msg.consumerSignature }
+  const access = accessOf(entry)
+  await ctx.ledger.renew(entry.id, Number(next.agreement.end), leaseData(lease, access))
+  ctx.log.info('lease renewed', { lease: entry.id, end: Number(next.agreement.end) })
+  await channel.send({ grant: { lease, access: JSON.stringify(access) } })
+}

@@ -1,0 +1,182 @@
+/**
+ * Leases for one node: the provider's handler of /cpnet/lease/1.0.0 (backed by
+ * the ledger), and the consumer's operations with their own record and a
+ * reconciler that keeps asking about leases accepted but not yet confirmed.
+ */
+import type { PrivateKey } from '@libp2p/interface'
+import type { Config } from '../config/schema.ts'
+import type { OfferSearch } from '../discovery/search.ts'
+import type { Inventory } from '../inventory/inventory.ts'
+import type { Ledger } from '../ledger/ledger.ts'
+import type { LeaseEntry } from '../ledger/types.ts'
+import type { Logger } from '../log/logger.ts'
+import type { CpnetLibp2p } from '../node/libp2p.ts'
+import type { NodeDb } from '../node/db.ts'
+import { parseAgreement } from './agreement.ts'
+import { LEASE_MAX_INBOUND_STREAMS, LEASE_MAX_OUTBOUND_STREAMS, LEASE_PROTOCOL } from './constants.ts'
+import type { ConsumerContext } from './consumer/context.ts'
+import { releaseLease, renewLease } from './consumer/operations.ts'
+import { queryLease } from './consumer/query.ts'
+import { requestLease, type LeaseAsk } from './consumer/request.ts'
+import { ConsumerLeaseStore, type ConsumerLease } from './consumer/store.ts'
+import { LeaseRejectedError, LeaseUnknownError, NoMatchingOfferError } from './errors.ts'
+import { RejectCode } from './pb/lease.ts'
+import { runEndHook } from './provider/end-hook.ts'
+import { signedLeaseOf, type ProviderContext } from './provider/context.ts'
+import { leaseHandler } from './provider/handler.ts'
+
+export interface LeaseServiceInit {
+  libp2p: CpnetLibp2p
+  privateKey: PrivateKey
+  inventory: Inventory
+  ledger: Ledger
+  search: OfferSearch
+  db: NodeDb
+  config: Config['lease']
+  logger: Logger
+}
+
+/** A lease request by filter: the cheapest matching offers are tried in turn. */
+export interface FilterAsk extends Omit<LeaseAsk, 'cpi'> {
+  filter: string
+  /** Offers tried at most before giving up. */
+  attempts: number
+}
+
+export interface FilterOutcome {
+  lease: ConsumerLease
+  /** The offers that refused first, and why. */
+  refusals: Array<{ cpi: string, reason: string }>
+}
+
+export class LeaseService {
+  readonly store: ConsumerLeaseStore
+  private readonly init: LeaseServiceInit
+  private readonly provider: ProviderContext
+  private readonly consumer: ConsumerContext
+  private readonly log: Logger
+  private reconciler?: NodeJS.Timeout
+  private unsubscribe?: () => void
+  private reconciling?: Promise<void>
+
+  constructor (init: LeaseServiceInit) {
+    this.init = init
+    this.log = init.logger.forComponent('cpnet:lease')
+    this.store = new ConsumerLeaseStore(init.db)
+    this.provider = {
+      self: init.libp2p.peerId,
+      privateKey: init.privateKey,
+      inventory: init.inventory,
+      ledger: init.ledger,
+      config: init.config,
+      log: init.logger.forComponent('cpnet:lease:provider'),
+      negotiations: { active: 0 }
+    }
+    this.consumer = {
+      libp2p: init.libp2p,
+      self: init.libp2p.peerId,
+      privateKey: init.privateKey,
+      store: this.store,
+      log: init.logger.forComponent('cpnet:lease:consumer'),
+      stepTimeoutMs: init.config.stepTimeoutSec * 1000
+    }
+  }
+
+  async start (): Promise<void> {
+    if (this.reconciler != null) return
+    await this.init.libp2p.handle(LEASE_PROTOCOL, leaseHandler(this.provider), {
+      maxInboundStreams: LEASE_MAX_INBOUND_STREAMS,
+      maxOutboundStreams: LEASE_MAX_OUTBOUND_STREAMS
+    })
+    // every end (release, expiry, found ended at start-up) goes through here
+    this.unsubscribe = this.init.ledger.onChange(event => {
+      if (event.kind !== 'ended' || event.lease == null) return
+      const agreement = parseAgreement(signedLeaseOf(event.lease).agreement).agreement
+      runEndHook(this.provider, {
+        leaseId: event.lease.id,
+        cpi: agreement.cpi,
+        pool: event.lease.pool,
+        consumer: agreement.consumer,
+        gpus: event.lease.gpus,
+        start: event.lease.start,
+        end: event.lease.end
+      })
+    })
+    this.reconciler = setInterval(() => { this.reconcile() }, this.init.config.reconcileIntervalSec * 1000)
+    this.reconciler.unref()
+    this.reconcile()
+  }
+
+  async stop (): Promise<void> {
+    if (this.reconciler == null) return
+    clearInterval(this.reconciler)
+    this.reconciler = undefined
+    this.unsubscribe?.()
+    await this.reconciling
+    await this.init.libp2p.unhandle(LEASE_PROTOCOL)
+  }
+
+  async request (ask: LeaseAsk): Promise<ConsumerLease> {
+    return requestLease(this.consumer, ask)
+  }
+
+  /** Searches, then tries the matching offers cheapest first, falling back to the next on a refusal. */
+  async requestByFilter (ask: FilterAsk): Promise<FilterOutcome> {
+    const { offers } = await this.init.search.search({ filter: ask.filter, sort: 'price', limit: ask.attempts * 4 })
+    const candidates = offers.filter(hit => {
+      const o = hit.verified.offer
+      return (o.resource?.availableGpus ?? 0) >= ask.gpus && o.price?.currency === ask.currency && (o.price?.microsPerGpuHour ?? 0n) <= ask.maxMicros
+    }).slice(0, ask.attempts)
+    if (candidates.length === 0) {
+      throw new NoMatchingOfferError(`no offer matches "${ask.filter}" with ${ask.gpus} free GPUs at ${ask.maxMicros} ${ask.currency} or less`)
+    }
+    const refusals: FilterOutcome['refusals'] = []
+    let last: LeaseRejectedError | undefined
+    for (const hit of candidates) {
+      const cpi = hit.verified.offer.cpi
+      try {
+        return { lease: await requestLease(this.consumer, { ...ask, cpi }), refusals }
+      } catch (err) {
+        if (!(err instanceof LeaseRejectedError)) throw err
+        refusals.push({ cpi, reason: err.message })
+        last = err
+      }
+    }
+    throw new LeaseRejectedError(last?.reason ?? RejectCode.REJECT_UNSPECIFIED, `every matching offer refused: ${refusals.map(r => `${r.cpi}: ${r.reason}`).join('; ')}`)
+  }
+
+  async get (leaseId: string): Promise<ConsumerLease> {
+    const record = await this.store.get(leaseId)
+    if (record == null) throw new LeaseUnknownError(`no lease ${leaseId} on this node`)
+    return record
+  }
+
+  async list (): Promise<ConsumerLease[]> {
+    return this.store.list()
+  }
+
+  async renew (leaseId: string, extendSec: number): Promise<ConsumerLease> {
+    return renewLease(this.consumer, await this.get(leaseId), extendSec)
+  }
+
+  async release (leaseId: string): Promise<ConsumerLease> {
+    return releaseLease(this.consumer, await this.get(leaseId))
+  }
+
+  async providerLeases (activeOnly: boolean): Promise<LeaseEntry[]> {
+    return this.init.ledger.listLeases({ activeOnly })
+  }
+
+  /** Asks about every pending lease once; a round runs at most once at a time. */
+  private reconcile (): void {
+    if (this.reconciling != null) return
+    this.reconciling = (async () => {
+      for (const record of await this.store.list()) {
+        if (record.status !== 'pending' || this.reconciler == null) continue
+        await queryLease(this.consumer, record).catch(err => {
+          this.log.debug('pending lease still unconfirmed', { lease: record.leaseId, error: (err as Error).message })
+        })
+      }
+    })().finally(() => { this.reconciling = undefined })
+  }
+}

@@ -1,0 +1,25 @@
+import { Type } from '@sinclair/typebox'
+import { defineMethod } from '../../registry.ts'
+import type { CpnetNode } from '../../../node/node.ts'
+import { LeaseViewSchema, consumerLeaseView, providerLeaseView, type LeaseView } from '../../../lease/view.ts'
+
+export function leaseList (node: CpnetNode) {
+  return defineMethod({
+    name: 'lease_list',
+    summary: 'Every lease this node holds, as consumer and as provider, newest first',
+    permission: 'read',
+    params: Type.Object({
+      activeOnly: Type.Optional(Type.Boolean({ description: 'Only leases that hold GPUs now' }))
+    }, { additionalProperties: false }),
+    result: Type.Array(LeaseViewSchema),
+    handler: async ({ activeOnly }) => {
+      const views: LeaseView[] = [
+        ...(await node.leases.list()).map(consumerLeaseView),
+        ...(await node.leases.providerLeases(activeOnly === true)).map(providerLeaseView)
+      ]
+      return views
+        .filter(v => activeOnly !== true || v.status === 'active')
+        .sort((a, b) => (b.start ?? 0) - (a.start ?? 0))
+    }
+  })
+}

@@ -1,0 +1,19 @@
+import { Type } from '@sinclair/typebox'
+import { defineMethod } from '../../registry.ts'
+import type { CpnetNode } from '../../../node/node.ts'
+import { LeaseViewSchema, consumerLeaseView } from '../../../lease/view.ts'
+import { LeaseIdSchema } from './get.ts'
+
+export function leaseRenew (node: CpnetNode) {
+  return defineMethod({
+    name: 'lease_renew',
+    summary: 'Extend a lease this node holds as consumer; both peers sign the new version',
+    permission: 'write',
+    params: Type.Object({
+      leaseId: LeaseIdSchema,
+      extendSec: Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600, description: 'Seconds added to the end' })
+    }, { additionalProperties: false }),
+    result: LeaseViewSchema,
+    handler: async ({ leaseId, extendSec }) => consumerLeaseView(await node.leases.renew(leaseId, extendSec))
+  })
+}

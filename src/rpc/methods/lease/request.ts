@@ -1,0 +1,58 @@
+import { Type } from '@sinclair/typebox'
+import { defineMethod } from '../../registry.ts'
+import { InvalidParamsError } from '../../errors.ts'
+import type { CpnetNode } from '../../../node/node.ts'
+import { PriceSchema } from '../../../inventory/pool.ts'
+import { parseCpi } from '../../../identity/cpi.ts'
+import { FilterSyntaxError } from '../../../discovery/errors.ts'
+import { MAX_FILTER_CHARS } from '../../../discovery/filter.ts'
+import { LeaseViewSchema, consumerLeaseView } from '../../../lease/view.ts'
+
+const MAX_ATTEMPTS = 20
+
+export function leaseRequest (node: CpnetNode) {
+  return defineMethod({
+    name: 'lease_request',
+    summary: 'Negotiate a lease with a provider: by CPI, or the cheapest offer matching a filter',
+    description: 'With a filter, matching offers are tried cheapest first and the next is tried when one refuses. The lease is held co-signed by both peers. A lease accepted but not confirmed fails with -32011 and stays pending (lease_get shows it) until the provider answers.',
+    permission: 'write',
+    params: Type.Object({
+      cpi: Type.Optional(Type.String({ description: 'cpi:<provider PeerId>/<pool>; give cpi or filter' })),
+      filter: Type.Optional(Type.String({ maxLength: MAX_FILTER_CHARS, description: 'An offers filter (docs/FILTERS.md); give cpi or filter' })),
+      gpus: Type.Integer({ minimum: 1, maximum: 1024 }),
+      durationSec: Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 }),
+      maxPrice: PriceSchema,
+      bidMicrosPerGpuHour: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Counter-offer with this price first; maxPrice is still accepted in the end' })),
+      attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ATTEMPTS, description: 'With a filter: offers tried at most (default 5)' }))
+    }, { additionalProperties: false }),
+    result: Type.Object({
+      lease: LeaseViewSchema,
+      refusals: Type.Array(Type.Object({ cpi: Type.String(), reason: Type.String() }), { description: 'Offers that refused before this one granted' })
+    }),
+    handler: async params => {
+      if ((params.cpi == null) === (params.filter == null)) throw new InvalidParamsError('', 'give either cpi or filter')
+      const ask = {
+        gpus: params.gpus,
+        durationSec: params.durationSec,
+        maxMicros: BigInt(params.maxPrice.microsPerGpuHour),
+        currency: params.maxPrice.currency,
+        bidMicros: params.bidMicrosPerGpuHour != null ? BigInt(params.bidMicrosPerGpuHour) : undefined
+      }
+      if (params.cpi != null) {
+        try {
+          parseCpi(params.cpi)
+        } catch (err) {
+          throw new InvalidParamsError('/cpi', (err as Error).message)
+        }
+        return { lease: consumerLeaseView(await node.leases.request({ ...ask, cpi: params.cpi })), refusals: [] }
+      }
+      try {
+        const outcome = await node.leases.requestByFilter({ ...ask, filter: params.filter ?? '', attempts: params.attempts ?? 5 })
+        return { lease: consumerLeaseView(outcome.lease), refusals: outcome.refusals }
+      } catch (err) {
+        if (err instanceof FilterSyntaxError) throw new InvalidParamsError('/filter', err.message)
+        throw err
+      }
+    }
+  })
+}

@@ -1,0 +1,112 @@
+/**
+ * Leases end to end between real daemons (in-process, TCP on loopback): RPC
+ * call → negotiation → a co-signed lease that both sides hold byte for byte.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DaemonPool, waitFor, type TestDaemon } from '../helpers/daemons.ts'
+import type { LeaseView } from '../../src/lease/view.ts'
+import { verifySignedLease } from '../../src/lease/agreement.ts'
+import { fromString as fromBase64 } from 'uint8arrays/from-string'
+
+interface Usage { pool: string, total: number, held: number, leased: number, free: number }
+interface ProviderLeases { leases: LeaseView[], pools: Usage[] }
+interface Requested { lease: LeaseView, refusals: Array<{ cpi: string, reason: string }> }
+
+const price = (microsPerGpuHour: number) => ({ microsPerGpuHour, currency: 'USD' })
+
+describe('leases between two daemons', () => {
+  const pool = new DaemonPool()
+  let provider: TestDaemon
+  let consumer: TestDaemon
+  let cpi: string
+
+  beforeAll(async () => {
+    provider = await pool.start({
+      extraFlags: [{
+        path: 'provider.pools',
+        flag: 'test',
+        value: [{ name: 'h100', model: 'NVIDIA H100 80GB HBM3', gpus: 4, gpuMemoryMib: 81559, price: price(2_000_000), floorMicrosPerGpuHour: 1_500_000, region: 'cn-east-1' }]
+      }]
+    })
+    consumer = await pool.start({ bootstrap: [provider.addrs[0] as string] })
+    cpi = `cpi:${provider.node.peerId.toString()}/h100`
+  })
+  afterAll(async () => { await pool.cleanup() })
+
+  async function usage (): Promise<Usage> {
+    const { pools } = await provider.anonymous.call<ProviderLeases>('provider_leases')
+    return pools.find(p => p.pool === 'h100') as Usage
+  }
+
+  it('grants a lease both sides hold byte for byte, signed by both', async () => {
+    const { lease } = await consumer.admin.call<Requested>('lease_request', { cpi, gpus: 2, durationSec: 600, maxPrice: price(3_000_000) })
+    expect(lease).toMatchObject({ role: 'consumer', status: 'active', cpi, gpus: 2, price: price(2_000_000), version: 1, consumer: consumer.node.peerId.toString() })
+    const onProvider = await provider.anonymous.call<LeaseView>('lease_get', { leaseId: lease.leaseId })
+    expect(onProvider.role).toBe('provider')
+    expect(onProvider.signed).toEqual(lease.signed)
+    const parsed = await verifySignedLease({
+      agreement: fromBase64(lease.signed?.agreement ?? '', 'base64'),
+      providerSignature: fromBase64(lease.signed?.providerSignature ?? '', 'base64'),
+      consumerSignature: fromBase64(lease.signed?.consumerSignature ?? '', 'base64')
+    })
+    expect(parsed.provider.equals(provider.node.peerId)).toBe(true)
+    expect(parsed.consumer.equals(consumer.node.peerId)).toBe(true)
+    expect(await usage()).toMatchObject({ leased: 2, held: 0, free: 2 })
+    const listed = await consumer.anonymous.call<LeaseView[]>('lease_list')
+    expect(listed.map(l => l.leaseId)).toContain(lease.leaseId)
+    const providerList = await provider.anonymous.call<LeaseView[]>('lease_list')
+    expect(providerList.find(l => l.leaseId === lease.leaseId)?.role).toBe('provider')
+  })
+
+  it('refuses what the pool cannot give, with the reason', async () => {
+    await expect(consumer.admin.call('lease_request', { cpi, gpus: 3, durationSec: 600, maxPrice: price(3_000_000) }))
+      .rejects.toMatchObject({ code: -32010, data: { reason: 'NO_CAPACITY' } })
+    await expect(consumer.admin.call('lease_request', { cpi, gpus: 1, durationSec: 600, maxPrice: price(1_000_000) }))
+      .rejects.toMatchObject({ code: -32010, data: { reason: 'PRICE' } })
+    await expect(consumer.admin.call('lease_request', { cpi, gpus: 1, durationSec: 10, maxPrice: price(3_000_000) }))
+      .rejects.toMatchObject({ code: -32010, data: { reason: 'DURATION' } })
+    await expect(consumer.admin.call('lease_request', { cpi: cpi.replace('/h100', '/a100'), gpus: 1, durationSec: 600, maxPrice: price(3_000_000) }))
+      .rejects.toMatchObject({ code: -32010, data: { reason: 'UNKNOWN_POOL' } })
+    await expect(consumer.admin.call('lease_request', { cpi, gpus: 1, durationSec: 600, maxPrice: { microsPerGpuHour: 3_000_000, currency: 'CNY' } }))
+      .rejects.toMatchObject({ code: -32010, data: { reason: 'PRICE' } })
+    expect(await usage()).toMatchObject({ held: 0 })
+  })
+
+  it('counters down to the floor', async () => {
+    const { lease } = await consumer.admin.call<Requested>('lease_request', { cpi, gpus: 1, durationSec: 600, maxPrice: price(3_000_000), bidMicrosPerGpuHour: 1_000_000 })
+    expect(lease.price).toEqual(price(1_500_000))
+    await consumer.admin.call('lease_release', { leaseId: lease.leaseId })
+  })
+
+  it('renews (both sign version 2) and releases (capacity returns)', async () => {
+    const { lease } = await consumer.admin.call<Requested>('lease_request', { cpi, gpus: 1, durationSec: 600, maxPrice: price(3_000_000) })
+    const renewed = await consumer.admin.call<LeaseView>('lease_renew', { leaseId: lease.leaseId, extendSec: 300 })
+    expect(renewed.version).toBe(2)
+    expect(renewed.end).toBe((lease.end ?? 0) + 300_000)
+    expect((await provider.anonymous.call<LeaseView>('lease_get', { leaseId: lease.leaseId })).signed).toEqual(renewed.signed)
+    const before = (await usage()).free
+    const released = await consumer.admin.call<LeaseView>('lease_release', { leaseId: lease.leaseId })
+    expect(released.status).toBe('released')
+    expect((await usage()).free).toBe(before + 1)
+    expect((await provider.anonymous.call<LeaseView>('lease_get', { leaseId: lease.leaseId })).status).toBe('released')
+    await expect(consumer.admin.call('lease_renew', { leaseId: lease.leaseId, extendSec: 60 })).rejects.toMatchObject({ code: -32000 })
+  })
+
+  it('leases by filter, cheapest matching offer first', async () => {
+    await waitFor('the consumer to find the offer', async () =>
+      (await consumer.anonymous.call<{ offers: unknown[] }>('offers_search', { filter: 'model=h100', cache: false })).offers.length > 0)
+    const { lease } = await consumer.admin.call<Requested>('lease_request', { filter: 'model=h100 region=cn-east-1', gpus: 1, durationSec: 600, maxPrice: price(3_000_000) })
+    expect(lease.cpi).toBe(cpi)
+    await consumer.admin.call('lease_release', { leaseId: lease.leaseId })
+    await expect(consumer.admin.call('lease_request', { filter: 'model=a100', gpus: 1, durationSec: 600, maxPrice: price(3_000_000) }))
+      .rejects.toMatchObject({ code: -32002 })
+  })
+
+  it('checks params: cpi or filter, a valid CPI, a lease id', async () => {
+    await expect(consumer.admin.call('lease_request', { gpus: 1, durationSec: 60, maxPrice: price(1) })).rejects.toMatchObject({ code: -32602 })
+    await expect(consumer.admin.call('lease_request', { cpi: 'cpi:nope/h100', gpus: 1, durationSec: 60, maxPrice: price(1) })).rejects.toMatchObject({ code: -32602, data: { path: '/cpi' } })
+    await expect(consumer.anonymous.call('lease_request', { cpi, gpus: 1, durationSec: 60, maxPrice: price(1) })).rejects.toMatchObject({ code: -32001 })
+    await expect(consumer.anonymous.call('lease_get', { leaseId: 'x' })).rejects.toMatchObject({ code: -32602, data: { path: '/leaseId' } })
+    await expect(consumer.anonymous.call('lease_get', { leaseId: '0'.repeat(32) })).rejects.toMatchObject({ code: -32002 })
+  })
+})
