@@ -5,6 +5,7 @@
  */
 import type { PriceNotification } from '../pricing/subscriptions.ts'
 import type { PriceView } from '../pricing/view.ts'
+import { formatTime } from './args.ts'
 import { formatTable } from './output.ts'
 import { formatPrice } from './price-arg.ts'
 
@@ -31,15 +32,19 @@ export class LivePrices {
   }
 }
 
-export function renderPrices (views: PriceView[], now = Date.now()): string {
-  if (views.length === 0) return 'no live prices'
-  return formatTable(['CPI', 'CLASS', 'REGION', 'FREE/TOTAL', 'PRICE/GPU-H', 'SEQ', 'AGE'], views.map(v => [
-    v.cpi,
+/**
+ * Live prices show their age; history shows when each was issued. The CPI
+ * last: on a narrow terminal the redrawn table is cut at the right edge, and
+ * the identifier is the longest cell.
+ */
+export function renderPrices (views: PriceView[], time: 'age' | 'issued' = 'age', now = Date.now()): string {
+  if (views.length === 0) return time === 'age' ? 'no live prices' : 'no recorded prices'
+  return formatTable(['CLASS', 'REGION', 'FREE/TOTAL', 'PRICE/GPU-H', time === 'age' ? 'AGE' : 'ISSUED', 'CPI'], views.map(v => [
     v.class,
     v.region,
     `${v.availableGpus}/${v.totalGpus}`,
     formatPrice(v.price.microsPerGpuHour, v.price.currency),
-    v.seq,
-    `${Math.max(0, Math.round((now - v.issuedAt) / 1000))}s`
+    time === 'age' ? `${Math.max(0, Math.round((now - v.issuedAt) / 1000))}s` : formatTime(v.issuedAt),
+    v.cpi
   ]))
 }

@@ -95,9 +95,11 @@ class Screen {
     const render = this.pending
     this.pending = undefined
     if (render == null) return
-    const text = render()
+    // a line wider than the terminal would wrap, and the cursor would go back up too few rows
+    const width = (this.out as { columns?: number }).columns
+    const lines = render().split('\n').map(line => width != null && line.length >= width ? line.slice(0, width - 1) : line)
     // ESC[nF: up n lines to column 1; ESC[0J: clear to the end of the screen
-    this.out.write((this.lines > 0 ? `\x1b[${this.lines}F\x1b[0J` : '') + text + '\n')
-    this.lines = text.split('\n').length
+    this.out.write((this.lines > 0 ? `\x1b[${this.lines}F\x1b[0J` : '') + lines.join('\n') + '\n')
+    this.lines = lines.length
   }
 }

@@ -61,8 +61,8 @@ describe('cpnet prices watch and provider set-price', () => {
     expect(await cli.exited).toBe(0)
   })
 
-  it('on a terminal, a table redrawn in place', async () => {
-    const out = new PassThrough()
+  it('on a terminal, a table redrawn in place, cut to the terminal\'s width', async () => {
+    const out = Object.assign(new PassThrough(), { columns: 100 })
     let text = ''
     out.on('data', c => { text += String(c) })
     const controller = new AbortController()
@@ -74,9 +74,10 @@ describe('cpnet prices watch and provider set-price', () => {
     await watching
     const frames = text.split(/\x1b\[\d+F\x1b\[0J/)
     expect(frames.length).toBeGreaterThan(1)
+    expect(Math.max(...text.split(/\n|\x1b\[\d+F\x1b\[0J/).map(l => l.length))).toBeLessThan(100)
     expect(frames[0]).toMatch(/^prices matching "gpus>=1": 2 live/)
-    expect(frames[0]).toMatch(/CPI\s+CLASS\s+REGION\s+FREE\/TOTAL\s+PRICE\/GPU-H\s+SEQ\s+AGE/)
-    expect(frames.at(-1)).toMatch(/h100\s+gpu\/nvidia\/h100-80gb-hbm3\s+cn-east-1\s+8\/8\s+2\.05 USD/)
+    expect(frames[0]).toMatch(/CLASS\s+REGION\s+FREE\/TOTAL\s+PRICE\/GPU-H\s+AGE\s+CPI/)
+    expect(frames.at(-1)).toMatch(/gpu\/nvidia\/h100-80gb-hbm3\s+cn-east-1\s+8\/8\s+2\.05 USD\s+\d+s\s+cpi:12D3KooW/)
   })
 
   it('an unreachable daemon is one error line and exit 1', async () => {

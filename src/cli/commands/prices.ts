@@ -52,6 +52,6 @@ export function registerPrices (program: Command): void {
     .action(clientAction(
       async (client, cpi: string, opts: { since?: number, until?: number, limit?: number }) =>
         client.call<HistoryPage>('prices_history', { cpi, ...opts }),
-      page => renderPrices(page.updates) + (page.more ? '\n(more: ask again with --since after the last one)' : '')
+      page => renderPrices(page.updates, 'issued') + (page.more ? '\n(more: ask again with --since after the last one)' : '')
     ))
 }
