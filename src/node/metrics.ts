@@ -9,12 +9,15 @@ export interface NodeMetricsInit {
   processMetrics: boolean
   connectedPeers: () => number
   uptimeSeconds: () => number
+  /** Live prices in the price book. */
+  livePrices: () => number
 }
 
 export class NodeMetrics {
   readonly registry = new Registry()
   private readonly rpcCalls: Counter<'method' | 'outcome'>
   private readonly rpcSeconds: Histogram<'method'>
+  private readonly pricesRefused: Counter<'result' | 'reason'>
 
   constructor (init: NodeMetricsInit) {
     if (init.processMetrics) collectDefaultMetrics({ register: this.registry })
@@ -22,6 +25,12 @@ export class NodeMetrics {
     this.rpcSeconds = new Histogram({ name: 'cpnet_rpc_call_seconds', help: 'JSON-RPC call duration', labelNames: ['method'], buckets: [0.001, 0.005, 0.025, 0.1, 0.5, 2, 10], registers: [this.registry] })
     new Gauge({ name: 'cpnet_peers_connected', help: 'Peers with an open connection', registers: [this.registry], collect () { this.set(init.connectedPeers()) } })
     new Gauge({ name: 'cpnet_uptime_seconds', help: 'Seconds since the node started', registers: [this.registry], collect () { this.set(init.uptimeSeconds()) } })
+    new Gauge({ name: 'cpnet_prices_live', help: 'Live prices in the price book', registers: [this.registry], collect () { this.set(init.livePrices()) } })
+    this.pricesRefused = new Counter({ name: 'cpnet_price_updates_refused_total', help: 'Price updates the topic validator refused, by gossipsub result (reject, ignore) and reason', labelNames: ['result', 'reason'], registers: [this.registry] })
+  }
+
+  priceRefused (result: string, reason: string): void {
+    this.pricesRefused.inc({ result, reason })
   }
 
   rpcCall (method: string, outcome: 'ok' | 'error', seconds: number): void {

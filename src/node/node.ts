@@ -78,7 +78,8 @@ export class CpnetNode {
       this.metrics = new NodeMetrics({
         processMetrics: init.processMetrics ?? false,
         connectedPeers: () => this._libp2p?.getPeers().length ?? 0,
-        uptimeSeconds: () => this.uptimeSeconds
+        uptimeSeconds: () => this.uptimeSeconds,
+        livePrices: () => this._pricing?.book.list().length ?? 0
       })
     }
   }
@@ -178,7 +179,8 @@ export class CpnetNode {
         config: this.config.prices,
         maxSubscriptionsPerConnection: this.config.rpc.maxSubscriptionsPerConnection,
         logger: this.init.logger,
-        knownOffer: cpi => this._discovery?.knownOffer(cpi)
+        knownOffer: cpi => this._discovery?.knownOffer(cpi),
+        onRefused: verdict => { this.metrics?.priceRefused(verdict.result, verdict.reason) }
       })
       this._pricing.start()
       this._discovery = new Discovery({

@@ -159,6 +159,14 @@ describe('an attacker on the price topic', () => {
     await waitFor('the attacker pruned from every mesh', () => heard.every(n => !gossip(n).getMeshPeers(PRICES_TOPIC).includes(id)), 20_000)
   })
 
+  it('each refusal is counted with its reason by the peers that heard it', async () => {
+    // over all of them: a peer that graylisted the attacker before the burst ended dropped the rest unread
+    const text = (await Promise.all(heard.map(async n => n.node.metrics?.registry.getSingleMetricAsString('cpnet_price_updates_refused_total')))).join('\n')
+    for (const [result, reason] of [['reject', 'not-owner'], ['reject', 'skewed'], ['reject', 'bad-field'], ['reject', 'malformed'], ['ignore', 'stale-seq']]) {
+      expect(text).toContain(`cpnet_price_updates_refused_total{result="${result}",reason="${reason}"}`)
+    }
+  })
+
   it('none of its forged, replayed, out-of-order, skewed, out-of-range or malformed updates is in any honest book', () => {
     const own = `cpi:${attackerId.toString()}/h100`
     for (const n of honest()) {
