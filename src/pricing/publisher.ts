@@ -110,13 +110,16 @@ export class PricePublisher {
   /** Signs and publishes the pool's update now; a withdrawal when it was removed (and not added back since). */
   private async publish (name: string, removed?: Pool): Promise<void> {
     const { libp2p, inventory } = this.init
+    if (inventory.get(name) == null && removed == null) return
+    const now = Date.now()
+    const seq = await this.init.seqs.next(formatCpi(libp2p.peerId, name), now)
+    // the pool is read after its seq is drawn: a higher seq never carries an older state
     const current = inventory.get(name)
     const pool = current ?? removed
     if (pool == null) return
-    const now = Date.now()
     const update = buildPriceUpdate(pool, {
       peerId: libp2p.peerId,
-      seq: await this.init.seqs.next(formatCpi(libp2p.peerId, name), now),
+      seq,
       now,
       ttlMs: PRICE_TTL_HEARTBEATS * this.init.heartbeatMs,
       availableGpus: current != null ? inventory.available(current) : 0
