@@ -70,6 +70,8 @@ export class Ledger {
   private readonly pools = new Map<string, number>()
   private readonly holds = new Map<string, HoldState>()
   private readonly active = new Map<string, LeaseEntry>()
+  /** Ends being written, by lease id. */
+  private readonly ending = new Map<string, Promise<LeaseEntry>>()
   private readonly listeners = new Set<(event: LedgerEvent) => void>()
   private sweeper?: NodeJS.Timeout
   private opened = false
@@ -233,6 +235,8 @@ export class Ledger {
 
   /** An active lease from memory, else an ended one from disk. */
   async getLease (leaseId: string): Promise<LeaseEntry | undefined> {
+    const ending = this.ending.get(leaseId)
+    if (ending != null) return ending
     const active = this.active.get(leaseId)
     if (active != null) return active
     const stored = await this.store.get(LEASE_PREFIX + leaseId)
@@ -253,21 +257,27 @@ export class Ledger {
   private activeLease (leaseId: string): LeaseEntry {
     this.assertOpen()
     const lease = this.active.get(leaseId)
-    if (lease == null) throw new LeaseNotFoundError(`no active lease ${leaseId}`)
+    if (lease == null || this.ending.has(leaseId)) throw new LeaseNotFoundError(`no active lease ${leaseId}`)
     return lease
   }
 
+  /**
+   * The GPUs come back only once the ended lease is on disk: freed earlier, a
+   * failed write would have to take them back from whoever got them meanwhile.
+   * One end per lease at a time (a release racing the expiry sweep shares it).
+   */
   private async end (lease: LeaseEntry, status: 'released' | 'expired', endedAt: number): Promise<LeaseEntry> {
+    const running = this.ending.get(lease.id)
+    if (running != null) return running
     const ended: LeaseEntry = { ...lease, status, endedAt }
-    this.active.delete(lease.id)
-    try {
+    const job = (async () => {
       await this.store.put(LEASE_PREFIX + lease.id, ended, SYNCED)
-    } catch (err) {
-      this.active.set(lease.id, lease)
-      throw err
-    }
-    this.emit({ kind: 'ended', pool: ended.pool, lease: ended })
-    return ended
+      this.active.delete(lease.id)
+      this.emit({ kind: 'ended', pool: ended.pool, lease: ended })
+      return ended
+    })().finally(() => { this.ending.delete(lease.id) })
+    this.ending.set(lease.id, job)
+    return job
   }
 
   private async sweep (): Promise<void> {
