@@ -28,20 +28,44 @@ export interface LeaseRow {
   rawMs: Summary
   /** p50 negotiation / p50 raw round trip */
   ratio: number
+  /** Lease requests and raw round trips that ended in an error, by error name (none on a healthy run). */
+  failedLeases: Record<string, number>
+  failedRaw: Record<string, number>
 }
 
-/** Runs `perConsumer` sequential operations on each consumer at once; returns latencies and wall time. */
-async function timed (consumers: NetworkNode[], perConsumer: number, op: (c: NetworkNode) => Promise<unknown>): Promise<{ samples: number[], wallMs: number }> {
+interface Timed {
+  samples: number[]
+  wallMs: number
+  failed: Record<string, number>
+}
+
+/**
+ * Runs `perConsumer` sequential operations on each consumer at once; returns
+ * the latencies of those that succeeded, the wall time, and the failures by
+ * error name (counted, so that one failure does not end the benchmark).
+ */
+async function timed (consumers: NetworkNode[], perConsumer: number, op: (c: NetworkNode) => Promise<unknown>): Promise<Timed> {
   const samples: number[] = []
+  const failed: Record<string, number> = {}
   const started = performance.now()
   await Promise.all(consumers.map(async c => {
     for (let i = 0; i < perConsumer; i++) {
       const t0 = performance.now()
-      await op(c)
-      samples.push(performance.now() - t0)
+      try {
+        await op(c)
+        samples.push(performance.now() - t0)
+      } catch (err) {
+        const name = (err as Error).name ?? 'Error'
+        failed[name] = (failed[name] ?? 0) + 1
+      }
     }
   }))
-  return { samples, wallMs: performance.now() - started }
+  return { samples, wallMs: performance.now() - started, failed }
+}
+
+function formatFailures (failed: Record<string, number>): string {
+  const entries = Object.entries(failed)
+  return entries.length === 0 ? '0' : entries.map(([name, n]) => `${n} ${name}`).join(', ')
 }
 
 export async function runLease (log: (line: string) => void): Promise<{ rows: LeaseRow[], table: string }> {
@@ -86,17 +110,22 @@ export async function runLease (log: (line: string) => void): Promise<{ rows: Le
         negotiationMs: negotiation,
         leasesPerSec: round(granted / (leases.wallMs / 1000)),
         rawMs: rawSummary,
-        ratio: round(negotiation.p50 / rawSummary.p50, 1)
+        ratio: round(negotiation.p50 / rawSummary.p50, 1),
+        failedLeases: leases.failed,
+        failedRaw: raw.failed
       })
-      log(`  ${n} consumers: ${granted} leases, p50 ${negotiation.p50} ms, ${round(granted / (leases.wallMs / 1000))}/s`)
+      log(`  ${n} consumers: ${granted} leases, p50 ${negotiation.p50} ms, ${round(granted / (leases.wallMs / 1000))}/s, failed: lease ${formatFailures(leases.failed)}, raw ${formatFailures(raw.failed)}`)
       // give the GPUs back for the next level (not timed)
-      await Promise.all(consumers.map(async c => {
+      // (the pool holds every level's leases, so a release that fails costs nothing but a line)
+      const releases = await Promise.allSettled(consumers.map(async c => {
         for (const l of await c.node.leases.list()) if (l.status === 'active') await c.node.leases.release(l.leaseId)
       }))
+      const unreleased = releases.filter(r => r.status === 'rejected').length
+      if (unreleased > 0) log(`  ${unreleased} consumers could not release every lease`)
     }
     const table = printTable(
-      ['consumers', 'leases', 'negotiation p50', 'p99', 'leases/s', 'raw req/resp p50', 'p99', 'negotiation/raw'],
-      rows.map(r => [r.consumers, r.leases, r.negotiationMs.p50, r.negotiationMs.p99, r.leasesPerSec, r.rawMs.p50, r.rawMs.p99, r.ratio])
+      ['consumers', 'leases', 'negotiation p50', 'p99', 'leases/s', 'raw req/resp p50', 'p99', 'negotiation/raw', 'failed leases', 'failed raw'],
+      rows.map(r => [r.consumers, r.leases, r.negotiationMs.p50, r.negotiationMs.p99, r.leasesPerSec, r.rawMs.p50, r.rawMs.p99, r.ratio, formatFailures(r.failedLeases), formatFailures(r.failedRaw)])
     )
     return { rows, table }
   } finally {

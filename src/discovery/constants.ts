@@ -23,6 +23,12 @@ export const MAX_CLOCK_SKEW_MS = 60_000
 /** The longest an offer may stay valid after it was issued. */
 export const OFFER_MAX_LIFETIME_MS = 24 * 60 * 60 * 1000
 
+/**
+ * The shortest time between two DHT puts of a pool's offer when only its free
+ * capacity changed; price updates carry capacity live, the record follows.
+ */
+export const AVAILABILITY_PUT_GAP_MS = 5_000
+
 /** Pools one provider may offer, and so offers in one fetch response. */
 export const MAX_POOLS_PER_PROVIDER = 64
 

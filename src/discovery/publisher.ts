@@ -14,7 +14,7 @@ import type { Inventory, PoolChange } from '../inventory/inventory.ts'
 import type { Pool } from '../inventory/pool.ts'
 import { parseCpi } from '../identity/cpi.ts'
 import { capabilityCid, capabilityKeys } from './capability.ts'
-import { MAX_POOLS_PER_PROVIDER } from './constants.ts'
+import { AVAILABILITY_PUT_GAP_MS, MAX_POOLS_PER_PROVIDER } from './constants.ts'
 import { buildOffer, buildWithdrawal } from './offer.ts'
 import { Offer, SignedOffer } from './pb/offer.ts'
 import type { ProvidedKeys } from './provided-keys.ts'
@@ -35,6 +35,17 @@ export interface PublisherInit {
   dhtTimeoutMs: number
 }
 
+/** The pending work of one pool; changes during a run fold into one more run. */
+interface PoolRun {
+  done: Promise<void>
+  /** Another change came in while this run was working. */
+  again: boolean
+  /** The next run must put the offer in the DHT (not a capacity change alone). */
+  put: boolean
+  /** The pool as it was removed, when the latest change is its removal. */
+  removed?: Pool
+}
+
 export class OfferPublisher {
   private readonly init: PublisherInit
   private readonly log: Logger
@@ -42,8 +53,12 @@ export class OfferPublisher {
   private readonly offers = new Map<string, Uint8Array>()
   /** Capability keys provided in this run. */
   private readonly providing = new Set<string>()
-  /** One publication at a time per pool, in order. */
-  private readonly queues = new Map<string, Promise<void>>()
+  /** One run at a time per pool. */
+  private readonly runs = new Map<string, PoolRun>()
+  /** When each pool's offer last went into the DHT, in ms. */
+  private readonly lastPutAt = new Map<string, number>()
+  /** Capacity changes whose DHT put waits for the gap to pass, by pool. */
+  private readonly deferred = new Map<string, NodeJS.Timeout>()
   private unsubscribe?: () => void
   private timer?: NodeJS.Timeout
   private retryTimer?: NodeJS.Timeout
@@ -61,7 +76,7 @@ export class OfferPublisher {
     this.controller = new AbortController()
     this.unsubscribe = this.init.inventory.onChange(change => { this.onChange(change) })
     await this.cancelUnneededKeys()
-    for (const pool of this.init.inventory.list()) this.enqueue(pool.name, async () => this.publish(pool))
+    for (const pool of this.init.inventory.list()) this.request(pool.name, { put: true })
     this.timer = setInterval(() => { this.republishAll() }, this.init.republishIntervalMs)
     this.timer.unref()
   }
@@ -71,9 +86,11 @@ export class OfferPublisher {
     clearInterval(this.timer)
     clearTimeout(this.retryTimer)
     this.retryTimer = undefined
+    for (const timer of this.deferred.values()) clearTimeout(timer)
+    this.deferred.clear()
     this.unsubscribe?.()
     this.controller.abort()
-    await Promise.allSettled([...this.queues.values()])
+    await this.settled()
     this.controller = undefined
   }
 
@@ -82,40 +99,65 @@ export class OfferPublisher {
     return this.offers
   }
 
-  /** Resolves when every queued publication has finished (tests and benchmarks wait on it). */
+  /** Resolves when no publication is running (tests and benchmarks wait on it). */
   async settled (): Promise<void> {
-    while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()])
+    while (this.runs.size > 0) await Promise.allSettled([...this.runs.values()].map(async r => r.done))
   }
 
   private onChange (change: PoolChange): void {
-    const { pool } = change
-    if (change.kind === 'removed') this.enqueue(pool.name, async () => this.withdraw(pool))
-    else this.enqueue(pool.name, async () => this.publish(pool))
+    if (change.kind === 'removed') this.request(change.pool.name, { put: true, removed: change.pool })
+    else this.request(change.pool.name, { put: change.kind !== 'capacity' })
   }
 
   private republishAll (): void {
-    for (const pool of this.init.inventory.list()) {
-      if (!this.queues.has(pool.name)) this.enqueue(pool.name, async () => this.publish(pool))
+    for (const pool of this.init.inventory.list()) this.request(pool.name, { put: true })
+  }
+
+  /**
+   * Asks for a publication of the pool's latest state. A burst of changes
+   * (a lease storm moves capacity on every grant) costs one run and one more,
+   * not one DHT put per change.
+   */
+  private request (name: string, ask: { put: boolean, removed?: Pool }): void {
+    if (this.controller?.signal.aborted !== false) return
+    const run = this.runs.get(name)
+    if (run != null) {
+      run.again = true
+      run.put ||= ask.put
+      run.removed = ask.removed ?? run.removed
+      return
     }
+    const next: PoolRun = { done: Promise.resolve(), again: false, put: ask.put, removed: ask.removed }
+    next.done = this.loop(name, next).finally(() => { this.runs.delete(name) })
+    this.runs.set(name, next)
   }
 
-  private enqueue (name: string, job: () => Promise<void>): void {
-    const previous = this.queues.get(name) ?? Promise.resolve()
-    const next = previous.then(async () => {
-      if (this.controller?.signal.aborted !== false) return
-      await job()
-    }).catch(err => {
-      this.log.warn('publication failed', { pool: name, error: (err as Error).message })
-    }).finally(() => {
-      if (this.queues.get(name) === next) this.queues.delete(name)
-    })
-    this.queues.set(name, next)
+  private async loop (name: string, run: PoolRun): Promise<void> {
+    do {
+      run.again = false
+      const { put, removed } = run
+      run.put = false
+      run.removed = undefined
+      try {
+        // a pool removed and added back while this ran is offered again, under a higher seq
+        if (removed != null && this.init.inventory.get(name) == null) await this.withdraw(removed)
+        else await this.publish(name, put)
+      } catch (err) {
+        this.log.warn('publication failed', { pool: name, error: (err as Error).message })
+      }
+    } while (run.again && this.controller?.signal.aborted === false)
   }
 
-  private async publish (pool: Pool): Promise<void> {
+  /**
+   * Signs the pool's offer anew (the fetch protocol serves it at once) and
+   * puts it in the DHT. A change of capacity alone waits for
+   * AVAILABILITY_PUT_GAP_MS since the last put: consumers learn free GPUs
+   * within milliseconds from price updates and fetches, and the DHT record is
+   * only their cold start.
+   */
+  private async publish (name: string, put: boolean): Promise<void> {
     const { libp2p, inventory } = this.init
-    // the latest state of the pool: it may have changed while queued
-    const current = inventory.get(pool.name)
+    const current = inventory.get(name)
     if (current == null) return
     if (!this.offers.has(current.name) && this.offers.size >= MAX_POOLS_PER_PROVIDER) {
       this.log.warn('too many pools; not offering this one', { pool: current.name, max: MAX_POOLS_PER_PROVIDER })
@@ -133,6 +175,14 @@ export class OfferPublisher {
     const bytes = await signOffer(offer, this.init.privateKey)
     this.offers.set(current.name, bytes)
     this.log.debug('offer signed', { cpi: offer.cpi, seq: offer.seq.toString(), available: offer.resource?.availableGpus })
+    const dueAt = (this.lastPutAt.get(name) ?? 0) + AVAILABILITY_PUT_GAP_MS
+    if (!put && Date.now() < dueAt) {
+      this.deferPut(name, dueAt)
+      return
+    }
+    clearTimeout(this.deferred.get(name))
+    this.deferred.delete(name)
+    this.lastPutAt.set(name, Date.now())
     const reached = await Promise.all([
       this.put(offer.cpi, bytes),
       ...capabilityKeys(current).map(async key => this.provide(key))
@@ -141,7 +191,20 @@ export class OfferPublisher {
     else this.retryDelayMs = PUBLISH_RETRY_MS
   }
 
+  private deferPut (name: string, dueAt: number): void {
+    if (this.deferred.has(name)) return
+    const timer = setTimeout(() => {
+      this.deferred.delete(name)
+      this.request(name, { put: true })
+    }, Math.max(0, dueAt - Date.now()))
+    timer.unref()
+    this.deferred.set(name, timer)
+  }
+
   private async withdraw (pool: Pool): Promise<void> {
+    clearTimeout(this.deferred.get(pool.name))
+    this.deferred.delete(pool.name)
+    this.lastPutAt.delete(pool.name)
     const last = this.offers.get(pool.name)
     this.offers.delete(pool.name)
     await this.cancelUnneededKeys()
@@ -191,10 +254,7 @@ export class OfferPublisher {
       this.retryTimer = undefined
       const names = [...this.unreached]
       this.unreached.clear()
-      for (const pool of names) {
-        const current = this.init.inventory.get(pool)
-        if (current != null) this.enqueue(pool, async () => this.publish(current))
-      }
+      for (const pool of names) this.request(pool, { put: true })
     }, this.retryDelayMs)
     this.retryTimer.unref()
     this.retryDelayMs = Math.min(this.retryDelayMs * 2, this.init.republishIntervalMs)

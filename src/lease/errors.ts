@@ -26,6 +26,12 @@ export const LeaseProtocolError = defineError('LeaseProtocolError', 'CPNET_LEASE
  */
 export const LeaseUnconfirmedError = defineError('LeaseUnconfirmedError', 'CPNET_LEASE_UNCONFIRMED')
 
+/** The peer did not send the next lease message, or take ours, within the step's deadline. */
+export const LeaseTimeoutError = defineError('LeaseTimeoutError', 'CPNET_LEASE_TIMEOUT')
+
+/** The lease stream could not be opened, or was reset or closed by the other side mid-step. */
+export const LeaseStreamError = defineError('LeaseStreamError', 'CPNET_LEASE_STREAM')
+
 /** No lease with that id on this node. */
 export const LeaseUnknownError = defineError('LeaseUnknownError', 'CPNET_LEASE_UNKNOWN')
 

@@ -19,8 +19,7 @@ import { releaseLease, renewLease } from './consumer/operations.ts'
 import { queryLease } from './consumer/query.ts'
 import { requestLease, type LeaseAsk } from './consumer/request.ts'
 import { ConsumerLeaseStore, type ConsumerLease } from './consumer/store.ts'
-import { LeaseRejectedError, LeaseUnknownError, NoMatchingOfferError } from './errors.ts'
-import { RejectCode } from './pb/lease.ts'
+import { LeaseRejectedError, LeaseStreamError, LeaseTimeoutError, LeaseUnknownError, NoMatchingOfferError } from './errors.ts'
 import { runEndHook } from './provider/end-hook.ts'
 import { signedLeaseOf, type ProviderContext } from './provider/context.ts'
 import { leaseHandler } from './provider/handler.ts'
@@ -131,18 +130,25 @@ export class LeaseService {
       throw new NoMatchingOfferError(`no offer matches "${ask.filter}" with ${ask.gpus} free GPUs at ${ask.maxMicros} ${ask.currency} or less`)
     }
     const refusals: FilterOutcome['refusals'] = []
-    let last: LeaseRejectedError | undefined
+    let lastReject: LeaseRejectedError | undefined
+    let lastFailure: Error | undefined
     for (const hit of candidates) {
       const cpi = hit.verified.offer.cpi
       try {
         return { lease: await requestLease(this.consumer, { ...ask, cpi }), refusals }
       } catch (err) {
-        if (!(err instanceof LeaseRejectedError)) throw err
+        // a refusal, or a provider that could not be reached before the Accept: no lease exists there, try the next
+        if (err instanceof LeaseRejectedError) lastReject = err
+        else if (err instanceof LeaseStreamError || err instanceof LeaseTimeoutError) lastFailure = err
+        else throw err
         refusals.push({ cpi, reason: err.message })
-        last = err
       }
     }
-    throw new LeaseRejectedError(last?.reason ?? RejectCode.REJECT_UNSPECIFIED, `every matching offer refused: ${refusals.map(r => `${r.cpi}: ${r.reason}`).join('; ')}`)
+    const summary = refusals.map(r => `${r.cpi}: ${r.reason}`).join('; ')
+    if (lastReject != null) throw new LeaseRejectedError(lastReject.reason, `every matching offer refused or could not be reached: ${summary}`)
+    throw lastFailure instanceof LeaseTimeoutError
+      ? new LeaseTimeoutError(`no matching provider answered: ${summary}`)
+      : new LeaseStreamError(`no matching provider could be reached: ${summary}`)
   }
 
   async get (leaseId: string): Promise<ConsumerLease> {

@@ -2,6 +2,7 @@
  * Builds the libp2p node from the validated config. Every choice that the
  * pitfalls in docs/ARCHITECTURE.md describe is made here and nowhere else.
  */
+import { createHash } from 'node:crypto'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { memory } from '@libp2p/memory'
@@ -12,6 +13,7 @@ import { ping, type Ping } from '@libp2p/ping'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, type KadDHT, type Validators, type Selectors } from '@libp2p/kad-dht'
 import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
 import type { PeerScoreThresholds, TopicScoreParams } from '@libp2p/gossipsub/score'
+import type { RPC } from '@libp2p/gossipsub/message'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
@@ -27,6 +29,27 @@ export type CpnetServices = {
 }
 
 export type CpnetLibp2p = Libp2p<CpnetServices>
+
+/**
+ * Gossipsub checks a message's signature before it looks for a duplicate,
+ * unless a fast id names the duplicate first; with a mesh of six, every
+ * message came in about six times and each copy cost an Ed25519 verify (the
+ * largest single cost of a 50-node network in the benchmarks). The id is a
+ * hash over every signed field and the signature, so only a byte-identical
+ * copy of a message that already verified is skipped: gossipsub caches fast
+ * ids after the signature check, never before.
+ */
+function fastMessageId (message: RPC.Message): string {
+  const hash = createHash('sha256')
+  for (const part of [message.from, message.seqno, message.data, message.signature, message.key]) {
+    hash.update(part ?? EMPTY)
+    hash.update(SEPARATOR)
+  }
+  hash.update(message.topic)
+  return hash.digest('base64')
+}
+const EMPTY = new Uint8Array(0)
+const SEPARATOR = new Uint8Array([0])
 
 /** tcp for daemons; memory for in-process networks in tests and benchmarks. */
 export type TransportKind = 'tcp' | 'memory'
@@ -103,6 +126,7 @@ export async function buildLibp2p (init: BuildLibp2pInit): Promise<CpnetLibp2p> 
       pubsub: gossipsub({
         globalSignaturePolicy: 'StrictSign',
         allowPublishToZeroTopicPeers: true,
+        fastMsgIdFn: fastMessageId,
         scoreParams: {
           topics: init.gossipScoring?.topics ?? {},
           ...(config.network.gossipLoopbackWhitelist ? { IPColocationFactorWhitelist: new Set([LOOPBACK_V4]) } : {})

@@ -22,6 +22,16 @@ export const PRICE_MAX_LIFETIME_MS = 6 * 60 * 60 * 1000
 /** An update is valid for this many heartbeats, so one lost heartbeat does not expire a live price. */
 export const PRICE_TTL_HEARTBEATS = 3
 
+/**
+ * The shortest time between two updates of a pool when only its free
+ * capacity changed (a lease storm moves it on every hold and grant): every
+ * node in the network checks two signatures per update, so one per grant
+ * would make the whole network pay for one provider's busy minute. The last
+ * state is always published, at most this late; a price change or a pool
+ * change goes out at once.
+ */
+export const CAPACITY_UPDATE_GAP_MS = 250
+
 /** CPIs a price book holds at most (and whose last seq it remembers); the least recently updated go first. */
 export const BOOK_MAX_ENTRIES = 10_000
 

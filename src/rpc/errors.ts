@@ -99,6 +99,8 @@ const CODES_BY_ERROR_NAME: Record<string, number> = {
   LeaseUnknownError: ErrorCode.NOT_FOUND,
   NoMatchingOfferError: ErrorCode.NOT_FOUND,
   LeaseProtocolError: ErrorCode.SERVER_ERROR,
+  LeaseTimeoutError: ErrorCode.TIMEOUT,
+  LeaseStreamError: ErrorCode.SERVER_ERROR,
   LeaseNotActiveError: ErrorCode.SERVER_ERROR,
   InvalidCpiError: ErrorCode.INVALID_PARAMS,
   SubscriptionLimitError: ErrorCode.LIMIT_EXCEEDED

@@ -12,7 +12,7 @@ import type { PeerId } from '@libp2p/interface'
 import { InProcessNetwork, type NetworkNode } from '../../src/testnet/in-process.ts'
 import { waitFor } from '../../src/testnet/wait.ts'
 import type { PoolSpec } from '../../src/inventory/pool.ts'
-import { PRICES_TOPIC, PRICE_MAX_CLOCK_SKEW_MS } from '../../src/pricing/constants.ts'
+import { CAPACITY_UPDATE_GAP_MS, PRICES_TOPIC, PRICE_MAX_CLOCK_SKEW_MS } from '../../src/pricing/constants.ts'
 import { GOSSIP_SCORE_THRESHOLDS } from '../../src/pricing/score.ts'
 import { parseFilter } from '../../src/discovery/filter.ts'
 import { ManualCapacity } from '../helpers/capacity.ts'
@@ -93,6 +93,28 @@ describe('price updates over gossipsub', () => {
     capacity.set('a100', 3)
     const seq = await ownSeq(2)
     await everyBookHas('a100 with 3 free', cpiOf(2), e => e.seq >= seq && e.free === 3)
+    capacity.set('a100', 8)
+    await everyBookHas('a100 with 8 free', cpiOf(2), e => e.free === 8)
+  })
+
+  it('a burst of capacity changes costs a few updates, and its last state reaches every book', async () => {
+    const watcher = net.node(12).node
+    const heard: number[] = []
+    const stop = watcher.pricing.book.onUpdate(u => { if (u.update.cpi === cpiOf(2)) heard.push(u.update.availableGpus) })
+    const started = Date.now()
+    const CHANGES = 20
+    for (let i = 1; i <= CHANGES; i++) {
+      capacity.set('a100', i % 8)
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
+    const spanMs = Date.now() - started
+    const last = CHANGES % 8
+    await everyBookHas(`a100 with ${last} free after the burst`, cpiOf(2), e => e.free === last)
+    stop()
+    // one update per CAPACITY_UPDATE_GAP_MS at most, plus the first and the last
+    expect(heard.length).toBeLessThanOrEqual(Math.ceil(spanMs / CAPACITY_UPDATE_GAP_MS) + 2)
+    expect(heard.length).toBeLessThan(CHANGES)
+    expect(heard.at(-1)).toBe(last)
     capacity.set('a100', 8)
     await everyBookHas('a100 with 8 free', cpiOf(2), e => e.free === 8)
   })

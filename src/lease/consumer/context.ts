@@ -4,7 +4,7 @@ import { toString as toBase64 } from 'uint8arrays/to-string'
 import type { Logger } from '../../log/logger.ts'
 import type { CpnetLibp2p } from '../../node/libp2p.ts'
 import { verifySignedLease } from '../agreement.ts'
-import { LeaseChannel } from '../channel.ts'
+import { LeaseChannel, streamFailure } from '../channel.ts'
 import { ACCESS_MAX_BYTES, LEASE_PROTOCOL } from '../constants.ts'
 import { LeaseProtocolError } from '../errors.ts'
 import { SignedLease, type Ended, type Grant } from '../pb/lease.ts'
@@ -20,8 +20,12 @@ export interface ConsumerContext {
 }
 
 export async function openChannel (ctx: ConsumerContext, provider: PeerId): Promise<LeaseChannel> {
-  const stream = await ctx.libp2p.dialProtocol(provider, LEASE_PROTOCOL, { signal: AbortSignal.timeout(ctx.stepTimeoutMs) })
-  return new LeaseChannel(stream, ctx.stepTimeoutMs)
+  try {
+    const stream = await ctx.libp2p.dialProtocol(provider, LEASE_PROTOCOL, { signal: AbortSignal.timeout(ctx.stepTimeoutMs) })
+    return new LeaseChannel(stream, ctx.stepTimeoutMs)
+  } catch (err) {
+    throw streamFailure(err, `opening a lease stream to ${provider.toString()}`, ctx.stepTimeoutMs)
+  }
 }
 
 function parseAccess (text: string): Record<string, unknown> {
