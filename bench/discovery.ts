@@ -10,7 +10,8 @@
  *   verifying the offers on top of the bare DHT lookup).
  */
 import drain from 'it-drain'
-import { InProcessNetwork, type NetworkNode } from '../src/testnet/in-process.ts'
+import type { NetworkNode } from '../src/testnet/in-process.ts'
+import { startBenchNetwork } from './network.ts'
 import { capabilityCid, classKey } from '../src/discovery/capability.ts'
 import { resourceClass } from '../src/inventory/classes.ts'
 import { printTable, round, summarize, type Summary } from './stats.ts'
@@ -38,7 +39,7 @@ function elapsed (since: number): number {
 
 async function runSize (size: number, log: (line: string) => void): Promise<DiscoveryRow> {
   const started = performance.now()
-  const net = await InProcessNetwork.start({ size })
+  const net = await startBenchNetwork({ size })
   try {
     await net.ready(1, 60_000)
     log(`  ${size} nodes up in ${round(elapsed(started) / 1000)} s`)

@@ -10,7 +10,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { lpStream } from '@libp2p/utils'
-import { InProcessNetwork, type NetworkNode } from '../src/testnet/in-process.ts'
+import type { NetworkNode } from '../src/testnet/in-process.ts'
+import { startBenchNetwork } from './network.ts'
 import { printTable, round, summarize, type Summary } from './stats.ts'
 
 const CONCURRENCY = (process.env.CPNET_BENCH_CONSUMERS ?? '1,10,50').split(',').map(Number)
@@ -71,7 +72,7 @@ function formatFailures (failed: Record<string, number>): string {
 export async function runLease (log: (line: string) => void): Promise<{ rows: LeaseRow[], table: string }> {
   const maxConsumers = Math.max(...CONCURRENCY)
   const started = performance.now()
-  const net = await InProcessNetwork.start({ size: maxConsumers + 1 })
+  const net = await startBenchNetwork({ size: maxConsumers + 1 })
   try {
     const provider = net.node(0)
     await provider.node.inventory.add({ name: 'bench', model: 'NVIDIA H100 80GB HBM3', gpus: POOL_GPUS, gpuMemoryMib: 81559, price: { microsPerGpuHour: 1_000_000, currency: 'USD' } })

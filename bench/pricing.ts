@@ -20,7 +20,8 @@
  * finish before the raw trial, so neither kind runs on the other's load.
  */
 import { randomBytes } from 'node:crypto'
-import { InProcessNetwork, type NetworkNode } from '../src/testnet/in-process.ts'
+import type { NetworkNode } from '../src/testnet/in-process.ts'
+import { startBenchNetwork } from './network.ts'
 import { waitFor } from '../src/testnet/wait.ts'
 import { PRICES_TOPIC } from '../src/pricing/constants.ts'
 import { printTable, round, summarize, type Summary } from './stats.ts'
@@ -82,7 +83,7 @@ class Arrivals {
 
 async function runSize (size: number, log: (line: string) => void): Promise<PricingRow> {
   const started = performance.now()
-  const net = await InProcessNetwork.start({ size })
+  const net = await startBenchNetwork({ size })
   try {
     await net.ready(3, 60_000)
     const provider = net.node(1)

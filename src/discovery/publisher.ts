@@ -10,6 +10,7 @@ import type { PrivateKey } from '@libp2p/interface'
 import type { QueryEvent } from '@libp2p/kad-dht'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../node/libp2p.ts'
+import { ownTransportAddrs } from '../node/addrs.ts'
 import type { Inventory, PoolChange } from '../inventory/inventory.ts'
 import type { Pool } from '../inventory/pool.ts'
 import { parseCpi } from '../identity/cpi.ts'
@@ -170,7 +171,7 @@ export class OfferPublisher {
       now,
       ttlMs: this.init.offerTtlMs,
       availableGpus: inventory.available(current),
-      addrs: libp2p.getMultiaddrs().map(ma => ma.decapsulateCode(PROTOCOL_P2P))
+      addrs: ownTransportAddrs(libp2p)
     })
     const bytes = await signOffer(offer, this.init.privateKey)
     this.offers.set(current.name, bytes)
@@ -288,6 +289,3 @@ async function reachedPeers (events: AsyncIterable<QueryEvent>): Promise<boolean
 
 /** The first retry of an unreached publication, in ms; doubles each time. */
 const PUBLISH_RETRY_MS = 500
-
-/** The multiaddr code of /p2p/: offers carry transport addresses only, the PeerId is in the CPI. */
-const PROTOCOL_P2P = 421

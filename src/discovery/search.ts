@@ -15,6 +15,7 @@ import { capabilityCid } from './capability.ts'
 import { OfferNotFoundError } from './errors.ts'
 import { fetchOffers } from './fetch-client.ts'
 import { matches, parseFilter, searchKey, type Filter } from './filter.ts'
+import { readDhtRecords } from './dht-records.ts'
 import { offerDhtKey } from './record.ts'
 import { verifySignedOffer, type VerifiedOffer } from './signed-offer.ts'
 import type { CurrentOffers } from './fetch-handler.ts'
@@ -70,10 +71,19 @@ export interface OfferSearchInit {
   livePrice?: LiveOverlay
   /**
    * Providers this node heard of (by their price updates) under a capability
-   * key. They are asked at once, beside the DHT query: gossip reaches every
-   * node before a fresh provider record has spread through the DHT.
+   * key. They are asked at once, beside the DHT query, and so is any heard of
+   * while the query runs: gossip reaches every node before a fresh provider
+   * record has spread through the DHT.
    */
-  heardProviders?: (key: string) => PeerId[]
+  heardProviders?: HeardProviders
+}
+
+/** Providers known from gossip, by capability key (the price book answers). */
+export interface HeardProviders {
+  /** Those heard of so far, with the addresses they stated. */
+  under: (key: string) => PeerInfo[]
+  /** Calls `listener` for each provider heard of under `key` from now on, until the returned function is called. */
+  watch: (key: string, listener: (provider: PeerInfo) => void) => () => void
 }
 
 export class OfferSearch {
@@ -160,7 +170,14 @@ export class OfferSearch {
         if (!answered) cutShort = true
       }))
     }
-    for (const id of (this.init.heardProviders?.(key) ?? []).slice(0, this.init.maxProviders)) ask({ id, multiaddrs: [] })
+    const askHeard = (peer: PeerInfo): void => {
+      if (asked.has(peer.id.toString()) || signal.aborted) return
+      if (asked.size >= this.init.maxProviders) cutShort = true
+      else ask(peer)
+    }
+    const heard = this.init.heardProviders
+    for (const peer of heard?.under(key) ?? []) askHeard(peer)
+    const unwatch = heard?.watch(key, askHeard)
     try {
       const cid = await capabilityCid(key)
       query: for await (const event of this.init.libp2p.services.dht.findProviders(cid, { signal })) {
@@ -178,6 +195,8 @@ export class OfferSearch {
     } catch (err) {
       cutShort = true
       if (!signal.aborted) this.log.debug('provider query failed', { key, error: (err as Error).message })
+    } finally {
+      unwatch?.()
     }
     await Promise.all(jobs)
     return { offers: [...found.values()], partial: cutShort || signal.aborted }
@@ -211,19 +230,18 @@ export class OfferSearch {
     return { offers: verified.filter(o => o != null), answered: true }
   }
 
+  /** The valid offer with the highest seq the DHT holds for a CPI. */
   private async fromDht (cpiText: string, signal: AbortSignal): Promise<CachedOffer | undefined> {
     if (signal.aborted) return undefined
-    try {
-      let value: Uint8Array | undefined
-      for await (const event of this.init.libp2p.services.dht.get(offerDhtKey(parseCpi(cpiText)), { signal })) {
-        if (event.name === 'VALUE') value = event.value
-      }
-      const verified = value != null ? await this.verify(value, 'dht') : undefined
-      return verified?.verified.offer.cpi === cpiText ? verified : undefined
-    } catch (err) {
-      if (!signal.aborted) this.log.debug('DHT get failed', { cpi: cpiText, error: (err as Error).message })
-      return undefined
+    const { values, error } = await readDhtRecords(this.init.libp2p.services.dht, offerDhtKey(parseCpi(cpiText)), signal)
+    if (error != null && !signal.aborted) this.log.debug('DHT get ended early', { cpi: cpiText, records: values.length, error: error.message })
+    let best: CachedOffer | undefined
+    for (const value of values) {
+      const verified = await this.verify(value, 'dht')
+      if (verified?.verified.offer.cpi !== cpiText) continue
+      if (best == null || verified.verified.seq > best.verified.seq) best = verified
     }
+    return best
   }
 
   private async verify (bytes: Uint8Array, source: OfferSource, from?: PeerId): Promise<CachedOffer | undefined> {

@@ -3,7 +3,7 @@
  * them), the /cpnet/offers/1.0.0 handler, and search. The DHT validator and
  * selector are not here: libp2p needs them before it is built (see node.ts).
  */
-import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { PrivateKey } from '@libp2p/interface'
 import type { Config } from '../config/schema.ts'
 import type { Inventory } from '../inventory/inventory.ts'
 import type { Logger } from '../log/logger.ts'
@@ -14,7 +14,7 @@ import { offersHandler } from './fetch-handler.ts'
 import { ProvidedKeys } from './provided-keys.ts'
 import { Offer, SignedOffer } from './pb/offer.ts'
 import { OfferPublisher } from './publisher.ts'
-import { OfferSearch, type LiveOverlay } from './search.ts'
+import { OfferSearch, type HeardProviders, type LiveOverlay } from './search.ts'
 import type { SeqStore } from './seq-store.ts'
 
 export interface DiscoveryInit {
@@ -28,7 +28,7 @@ export interface DiscoveryInit {
   logger: Logger
   /** Fresher price and availability for offers that search returns (the price book). */
   livePrice?: LiveOverlay
-  heardProviders?: (key: string) => PeerId[]
+  heardProviders?: HeardProviders
 }
 
 export class Discovery {

@@ -192,7 +192,10 @@ export class CpnetNode {
         config: this.config.discovery,
         logger: this.init.logger,
         livePrice: verified => this._pricing != null ? this._pricing.withLivePrice(verified) : verified,
-        heardProviders: key => this._pricing?.providersUnder(key) ?? []
+        heardProviders: {
+          under: key => this._pricing?.providersUnder(key) ?? [],
+          watch: (key, listener) => this._pricing?.watchProviders(key, listener) ?? (() => {})
+        }
       })
       await this._discovery.start()
       this._leases = new LeaseService({

@@ -7,7 +7,11 @@ export const PRICES_TOPIC = '/cpnet/prices/1.0.0'
 export const PRICE_SIGNATURE_DOMAIN = 'cpnet-price-v1:'
 
 /** Hard cap on the gossipsub message data (an encoded SignedPriceUpdate), checked before decoding. */
-export const PRICE_UPDATE_MAX_BYTES = 512
+export const PRICE_UPDATE_MAX_BYTES = 1024
+
+/** Provider addresses an update carries at most, and the longest one (binary multiaddr). */
+export const PRICE_MAX_ADDRS = 4
+export const PRICE_ADDR_MAX_BYTES = 64
 
 /**
  * How far in the future an update's issuedAt may be. Tighter than offers'

@@ -13,10 +13,14 @@ import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { assertOwner, formatCpi, parseCpi, type Cpi } from '../identity/cpi.ts'
 import { signWithDomain, verifyWithDomain } from '../identity/domain-signature.ts'
 import type { Pool } from '../inventory/pool.ts'
-import { PRICE_SIGNATURE_DOMAIN, PRICE_UPDATE_MAX_BYTES } from './constants.ts'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { PRICE_ADDR_MAX_BYTES, PRICE_MAX_ADDRS, PRICE_SIGNATURE_DOMAIN, PRICE_UPDATE_MAX_BYTES } from './constants.ts'
 import { InvalidPriceUpdateError } from './errors.ts'
 import { PriceUpdate, SignedPriceUpdate } from './pb/price.ts'
 import { checkPriceUpdate } from './rules.ts'
+
+/** One more than allowed, so that too many addrs decode and are refused by the rules with a reason. */
+const DECODE_LIMITS = { limits: { addrs: PRICE_MAX_ADDRS + 1 } }
 
 export interface PriceUpdateContext {
   peerId: PeerId
@@ -24,6 +28,8 @@ export interface PriceUpdateContext {
   now: number
   ttlMs: number
   availableGpus: number
+  /** The provider's transport addresses; the first PRICE_MAX_ADDRS that fit go in. */
+  addrs: Multiaddr[]
 }
 
 /** The update for a pool as it is now; a removed pool gets a withdrawal (no free GPUs). */
@@ -38,7 +44,8 @@ export function buildPriceUpdate (pool: Pool, ctx: PriceUpdateContext, withdrawn
     expiresAt: BigInt(ctx.now + ctx.ttlMs),
     class: pool.class,
     region: pool.region,
-    withdrawn
+    withdrawn,
+    addrs: ctx.addrs.map(ma => ma.bytes).filter(bytes => bytes.byteLength <= PRICE_ADDR_MAX_BYTES).slice(0, PRICE_MAX_ADDRS)
   }
 }
 
@@ -79,7 +86,7 @@ export async function verifyPriceUpdate (bytes: Uint8Array, options: VerifyPrice
   let update: PriceUpdate
   try {
     signed = SignedPriceUpdate.decode(bytes)
-    update = PriceUpdate.decode(signed.update)
+    update = PriceUpdate.decode(signed.update, DECODE_LIMITS)
   } catch (err) {
     throw new InvalidPriceUpdateError('malformed', (err as Error).message)
   }

@@ -14,6 +14,7 @@ import type { Inventory, PoolChange } from '../inventory/inventory.ts'
 import type { Pool } from '../inventory/pool.ts'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../node/libp2p.ts'
+import { ownTransportAddrs } from '../node/addrs.ts'
 import type { SeqStore } from '../discovery/seq-store.ts'
 import { formatCpi } from '../identity/cpi.ts'
 import type { PriceBook } from './book.ts'
@@ -148,7 +149,8 @@ export class PricePublisher {
       seq,
       now,
       ttlMs: PRICE_TTL_HEARTBEATS * this.init.heartbeatMs,
-      availableGpus: current != null ? inventory.available(current) : 0
+      availableGpus: current != null ? inventory.available(current) : 0,
+      addrs: ownTransportAddrs(libp2p)
     }, current == null)
     const signed = await signPriceUpdate(update, this.init.privateKey)
     this.init.book.admit(signed)

@@ -5,7 +5,8 @@
 import { parseCpi, type Cpi } from '../identity/cpi.ts'
 import { CLASS_PATTERN } from '../inventory/classes.ts'
 import { CURRENCY_PATTERN, REGION_PATTERN } from '../inventory/pool.ts'
-import { PRICE_MAX_CLOCK_SKEW_MS, PRICE_MAX_LIFETIME_MS } from './constants.ts'
+import { multiaddr } from '@multiformats/multiaddr'
+import { PRICE_ADDR_MAX_BYTES, PRICE_MAX_ADDRS, PRICE_MAX_CLOCK_SKEW_MS, PRICE_MAX_LIFETIME_MS } from './constants.ts'
 import { InvalidPriceUpdateError } from './errors.ts'
 import type { PriceUpdate } from './pb/price.ts'
 
@@ -52,7 +53,22 @@ export function checkPriceUpdate (update: PriceUpdate, now: number): CheckedTime
   if (update.withdrawn && update.availableGpus !== 0) throw bad('a withdrawal has free GPUs')
   if (!CLASS.test(update.class)) throw bad(`class "${update.class.slice(0, 80)}"`)
   if (!REGION.test(update.region)) throw bad(`region "${update.region.slice(0, 80)}"`)
+  checkAddrs(update.addrs)
   if (issuedAt > now + PRICE_MAX_CLOCK_SKEW_MS) throw new InvalidPriceUpdateError('skewed', `issued ${issuedAt - now} ms in the future`)
   if (expiresAt <= now) throw new InvalidPriceUpdateError('expired', `expired ${now - expiresAt} ms ago`)
   return { cpi, seq, issuedAt, expiresAt }
+}
+
+function checkAddrs (addrs: Uint8Array[]): void {
+  if (addrs.length > PRICE_MAX_ADDRS) throw bad(`${addrs.length} addrs, at most ${PRICE_MAX_ADDRS}`)
+  for (const bytes of addrs) {
+    if (bytes.byteLength > PRICE_ADDR_MAX_BYTES) throw bad(`an addr of ${bytes.byteLength} bytes, at most ${PRICE_ADDR_MAX_BYTES}`)
+    let addr
+    try {
+      addr = multiaddr(bytes)
+    } catch {
+      throw bad('an addr is not a multiaddr')
+    }
+    if (addr.getComponents().some(c => c.name === 'p2p')) throw bad('an addr names a peer (/p2p/); the PeerId is in the CPI')
+  }
 }

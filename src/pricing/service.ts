@@ -5,7 +5,8 @@
  * score parameters are not here: libp2p needs them before it is built
  * (see node.ts and score.ts).
  */
-import type { PeerId, PrivateKey } from '@libp2p/interface'
+import type { PeerInfo, PrivateKey } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
 import type { Config } from '../config/schema.ts'
 import type { SeqStore } from '../discovery/seq-store.ts'
 import { matches, type Filter } from '../discovery/filter.ts'
@@ -110,15 +111,18 @@ export class Pricing {
       .map(toPriceView)
   }
 
-  /** Providers with a live price update under a capability key (cpnet/v1/all, class/…, region/…). */
-  providersUnder (key: string): PeerId[] {
-    const providers = new Map<string, PeerId>()
-    for (const { update, cpi } of this.book.list()) {
-      if (update.withdrawn) continue
-      if (!capabilityKeys(update).includes(key)) continue
-      providers.set(cpi.peerId.toString(), cpi.peerId)
+  /** Providers with a live price update under a capability key (cpnet/v1/all, class/…, region/…), with the addresses it states. */
+  providersUnder (key: string): PeerInfo[] {
+    const providers = new Map<string, PeerInfo>()
+    for (const update of this.book.list()) {
+      if (offersUnder(update, key)) providers.set(update.cpi.peerId.toString(), providerOf(update))
     }
     return [...providers.values()]
+  }
+
+  /** Calls `listener` with the provider of every update admitted from now on under a capability key. */
+  watchProviders (key: string, listener: (provider: PeerInfo) => void): () => void {
+    return this.book.onUpdate(update => { if (offersUnder(update, key)) listener(providerOf(update)) })
   }
 
   /** The offer as this node's price book knows it now (see overlay.ts); null when its pool was withdrawn since. */
@@ -139,4 +143,13 @@ export class Pricing {
       this.log.error('handling an admitted price update failed', { cpi: update.update.cpi, error: (err as Error).message })
     }
   }
+}
+
+function offersUnder ({ update }: VerifiedPriceUpdate, key: string): boolean {
+  return !update.withdrawn && capabilityKeys(update).includes(key)
+}
+
+/** The update's provider and the addresses it states (checked to be multiaddrs when it was admitted). */
+function providerOf ({ update, cpi }: VerifiedPriceUpdate): PeerInfo {
+  return { id: cpi.peerId, multiaddrs: update.addrs.map(bytes => multiaddr(bytes)) }
 }

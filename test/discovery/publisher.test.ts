@@ -10,6 +10,7 @@ import { InProcessNetwork, type NetworkNode } from '../../src/testnet/in-process
 import { waitFor } from '../../src/testnet/wait.ts'
 import { parseCpi } from '../../src/identity/cpi.ts'
 import { offerDhtKey } from '../../src/discovery/record.ts'
+import { readDhtRecords } from '../../src/discovery/dht-records.ts'
 import { Offer, SignedOffer } from '../../src/discovery/pb/offer.ts'
 import { AVAILABILITY_PUT_GAP_MS } from '../../src/discovery/constants.ts'
 import { ManualCapacity } from '../helpers/capacity.ts'
@@ -32,11 +33,8 @@ describe('offer publication', () => {
 
   /** The offer a DHT lookup from the consumer finds now. */
   async function inDht (): Promise<Offer | undefined> {
-    let value: Uint8Array | undefined
-    for await (const event of consumer.node.libp2p.services.dht.get(offerDhtKey(parseCpi(cpi)), { signal: AbortSignal.timeout(5_000) })) {
-      if (event.name === 'VALUE') value = event.value
-    }
-    return value == null ? undefined : offerOf(value)
+    const { values } = await readDhtRecords(consumer.node.libp2p.services.dht, offerDhtKey(parseCpi(cpi)), AbortSignal.timeout(5_000))
+    return values.map(offerOf).sort((a, b) => Number(b.seq - a.seq))[0]
   }
 
   beforeAll(async () => {

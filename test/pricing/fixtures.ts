@@ -1,4 +1,5 @@
 /** Price updates for tests: well-formed ones, and every kind of bad one, signed by any key. */
+import { multiaddr } from '@multiformats/multiaddr'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Message } from '@libp2p/gossipsub'
@@ -31,7 +32,7 @@ export interface UpdateOptions {
 export function priceUpdate (key: PrivateKey, o: UpdateOptions = {}): PriceUpdate {
   const now = o.now ?? Date.now()
   return {
-    ...buildPriceUpdate(pool(o.spec), { peerId: o.owner ?? peerIdFromPrivateKey(key), seq: o.seq ?? now, now, ttlMs: o.ttlMs ?? 60_000, availableGpus: o.free ?? 6 }),
+    ...buildPriceUpdate(pool(o.spec), { peerId: o.owner ?? peerIdFromPrivateKey(key), seq: o.seq ?? now, now, ttlMs: o.ttlMs ?? 60_000, availableGpus: o.free ?? 6, addrs: [multiaddr('/ip4/10.0.0.7/tcp/4001')] }),
     ...o.patch
   }
 }

@@ -1,4 +1,5 @@
 /** Price updates: build, sign and verify, and every reason an update is refused. */
+import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
@@ -40,7 +41,8 @@ describe('price updates', () => {
       expiresAt: BigInt(now + 9_000),
       class: 'gpu/nvidia/h100-80gb-hbm3',
       region: 'cn-east-1',
-      withdrawn: false
+      withdrawn: false,
+      addrs: [multiaddr('/ip4/10.0.0.7/tcp/4001').bytes]
     })
     expect([v.seq, v.issuedAt, v.expiresAt, v.cpi.pool]).toEqual([42, now, now + 9_000, 'h100'])
   })
@@ -69,7 +71,11 @@ describe('price updates', () => {
     ['a bad class', { class: 'H100' }],
     ['a bad region', { region: 'CN East' }],
     ['a withdrawal with free GPUs', { withdrawn: true, availableGpus: 3 }],
-    ['expiry before issue', { expiresAt: 1n }]
+    ['expiry before issue', { expiresAt: 1n }],
+    ['five addrs', { addrs: Array.from({ length: 5 }, (_, i) => multiaddr(`/ip4/10.0.0.${i}/tcp/4001`).bytes) }],
+    ['an addr that is not a multiaddr', { addrs: [new Uint8Array([0xff, 0xff, 0xff])] }],
+    ['an addr over 64 bytes', { addrs: [multiaddr(`/dns4/${'a'.repeat(70)}.example/tcp/4001`).bytes] }],
+    ['an addr naming a peer', { addrs: [multiaddr('/ip4/10.0.0.7/tcp/4001/p2p/12D3KooWRBy97UB99e3J6hiPesre1MZeuNQvfan4gBziswrRJsNK').bytes] }]
   ])('refuses %s as bad-field', async (_name, patch) => {
     expect(await reason(await signedUpdate(key, { patch: patch as Partial<PriceUpdate> }))).toBe('bad-field')
   })

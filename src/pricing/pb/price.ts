@@ -1,4 +1,4 @@
-import { decodeMessage, encodeMessage, message, streamMessage } from 'protons-runtime'
+import { decodeMessage, encodeMessage, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -126,6 +126,7 @@ export interface PriceUpdate {
   class: string
   region: string
   withdrawn: boolean
+  addrs: Uint8Array<ArrayBuffer>[]
 }
 
 export namespace PriceUpdate {
@@ -188,6 +189,13 @@ export namespace PriceUpdate {
           w.bool(obj.withdrawn)
         }
 
+        if (obj.addrs != null && obj.addrs.length > 0) {
+          for (const value of obj.addrs) {
+            w.uint32(90)
+            w.bytes(value)
+          }
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -201,7 +209,8 @@ export namespace PriceUpdate {
           expiresAt: 0n,
           class: '',
           region: '',
-          withdrawn: false
+          withdrawn: false,
+          addrs: []
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -252,6 +261,14 @@ export namespace PriceUpdate {
               obj.withdrawn = reader.bool()
               break
             }
+            case 11: {
+              if (opts.limits?.addrs != null && obj.addrs.length === opts.limits.addrs) {
+                throw new MaxLengthError('Decode error - repeated field "addrs" had too many elements')
+              }
+
+              obj.addrs.push(reader.bytes())
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -261,6 +278,10 @@ export namespace PriceUpdate {
 
         return obj
       }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          addrs: 0
+        }
+
         const end = length == null ? reader.len : reader.pos + length
 
         while (reader.pos < end) {
@@ -337,6 +358,21 @@ export namespace PriceUpdate {
               }
               break
             }
+            case 11: {
+              if (opts.limits?.addrs != null && obj.addrs === opts.limits.addrs) {
+                throw new MaxLengthError('Streaming decode error - repeated field "addrs" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.addrs[]`,
+                index: obj.addrs,
+                value: reader.bytes()
+              }
+
+              obj.addrs++
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -404,6 +440,12 @@ export namespace PriceUpdate {
     value: boolean
   }
 
+  export interface PriceUpdateAddrsFieldEvent {
+    field: '$.addrs[]'
+    index: number
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<PriceUpdate>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, PriceUpdate.codec())
   }
@@ -412,7 +454,7 @@ export namespace PriceUpdate {
     return decodeMessage(buf, PriceUpdate.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PriceUpdate>): Generator<PriceUpdateCpiFieldEvent | PriceUpdateSeqFieldEvent | PriceUpdatePriceMicrosPerGpuHourFieldEvent | PriceUpdatePriceCurrencyFieldEvent | PriceUpdateAvailableGpusFieldEvent | PriceUpdateTotalGpusFieldEvent | PriceUpdateIssuedAtFieldEvent | PriceUpdateExpiresAtFieldEvent | PriceUpdateClassFieldEvent | PriceUpdateRegionFieldEvent | PriceUpdateWithdrawnFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<PriceUpdate>): Generator<PriceUpdateCpiFieldEvent | PriceUpdateSeqFieldEvent | PriceUpdatePriceMicrosPerGpuHourFieldEvent | PriceUpdatePriceCurrencyFieldEvent | PriceUpdateAvailableGpusFieldEvent | PriceUpdateTotalGpusFieldEvent | PriceUpdateIssuedAtFieldEvent | PriceUpdateExpiresAtFieldEvent | PriceUpdateClassFieldEvent | PriceUpdateRegionFieldEvent | PriceUpdateWithdrawnFieldEvent | PriceUpdateAddrsFieldEvent> {
     return streamMessage(buf, PriceUpdate.codec(), opts)
   }
 }
