@@ -24,8 +24,6 @@ export interface WsEndpointInit {
 /** A client this far behind on reading is disconnected. */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 const PING_INTERVAL_MS = 30_000
-/** Policy violation (RFC 6455): used when a client is dropped for not reading. */
-const CLOSE_POLICY = 1008
 const CLOSE_GOING_AWAY = 1001
 
 export class WsEndpoint {
@@ -87,8 +85,9 @@ export class WsEndpoint {
     const send = (payload: unknown): void => {
       if (ws.readyState !== ws.OPEN) return
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-        this.init.log.warn('dropping a WebSocket client that does not read', { session: session.id })
-        ws.close(CLOSE_POLICY, 'too slow: send buffer full')
+        // cut off at once: a close frame would wait behind the megabytes it has not read
+        this.init.log.warn('dropping a WebSocket client that does not read', { session: session.id, bufferedBytes: ws.bufferedAmount })
+        ws.terminate()
         return
       }
       ws.send(JSON.stringify(payload))

@@ -3,6 +3,7 @@
  * loopback), and WebSocket subscriptions with well- and ill-behaved clients.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Socket } from 'node:net'
 import { WebSocket } from 'ws'
 import { DaemonPool, waitFor, type TestDaemon } from '../helpers/daemons.ts'
 import { RpcClientError } from '../../src/rpc/client.ts'
@@ -187,6 +188,33 @@ describe('prices methods and subscriptions', () => {
     await waitFor('the server drops its subscriptions', () => d.node.pricing.subscriptions.size === before)
     await d.admin.call('provider_setPrice', { pool: 'h100', price: usd(2.3) })
     await waitFor('the steady subscriber still hears', () => steady.has('h100', 2_300_000))
+  })
+
+  it('a client that stops reading is cut off once its send buffer is full; the others go on', async () => {
+    const steady = await subscriber()
+    await steady.subscribe('model=l40s')
+    const before = d.node.pricing.subscriptions.size
+    const slow = await RawClient.open(d)
+    slow.send('{"jsonrpc":"2.0","method":"prices_subscribe","params":{"filter":"model=h100"},"id":1}')
+    await waitFor('subscribed', () => slow.got.some(m => typeof m.result === 'string'))
+    let closed = false
+    slow.ws.on('close', () => { closed = true })
+    // the client reads nothing more: the server's buffer for it grows with every notification
+    const socket = (slow.ws as unknown as { _socket: Socket })._socket
+    socket.pause()
+    const h100 = d.node.pricing.book.list().find(u => u.cpi.pool === 'h100')
+    if (h100 == null) throw new Error('no h100 price in the book')
+    // far more than MAX_BUFFERED_BYTES plus what the kernel buffers on loopback
+    for (let batch = 0; batch < 200 && d.node.pricing.subscriptions.size > before; batch++) {
+      for (let i = 0; i < 500; i++) d.node.pricing.subscriptions.deliver(h100)
+      await new Promise(resolve => setImmediate(resolve))
+    }
+    await waitFor('the server drops the slow client and its subscription', () => d.node.pricing.subscriptions.size === before)
+    // reading again, the client finds the connection gone (after whatever was buffered)
+    socket.resume()
+    await waitFor('the slow client sees its connection end', () => closed)
+    await d.admin.call('provider_setPrice', { pool: 'l40s', price: usd(1.1) })
+    await waitFor('the steady subscriber still hears', () => steady.has('l40s', 1_100_000))
   })
 
   it('prices_history returns the recorded changes of a CPI, oldest first', async () => {
