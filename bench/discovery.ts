@@ -27,7 +27,7 @@ export interface DiscoveryRow {
 }
 
 const SIZES = (process.env.CPNET_BENCH_SIZES ?? '10,50').split(',').map(Number)
-const ADD_TRIALS = 8
+const ADD_TRIALS = 20
 const LOOKUPS = 15
 const WARM_LOOKUPS = 100
 const SEARCH_TIMEOUT_MS = 5_000

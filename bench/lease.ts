@@ -16,10 +16,11 @@ import { printTable, round, summarize, type Summary } from './stats.ts'
 
 const CONCURRENCY = (process.env.CPNET_BENCH_CONSUMERS ?? '1,10,50').split(',').map(Number)
 /** Leases per level, spread over the consumers. */
-const LEASES_PER_LEVEL = 200
+const LEASES_PER_LEVEL = 500
 const POOL_GPUS = 1024
 const ECHO_PROTOCOL = '/cpnet/bench/echo/1.0.0'
 const REQUEST_BYTES = 110
+const SETTLE_MS = 5_000
 
 export interface LeaseRow {
   consumers: number
@@ -85,6 +86,8 @@ export async function runLease (log: (line: string) => void): Promise<{ rows: Le
     const all = net.nodes.slice(1)
     await Promise.all(all.map(async c => c.node.libp2p.dial(provider.node.libp2p.getMultiaddrs())))
     log(`  ${all.length + 1} nodes up and connected in ${round((performance.now() - started) / 1000)} s`)
+    // let the start-up traffic (DHT table refreshes, identify, the first gossip) pass before anything is timed
+    await new Promise(resolve => setTimeout(resolve, SETTLE_MS))
 
     const payload = new Uint8Array(randomBytes(REQUEST_BYTES))
     const echo = async (c: NetworkNode): Promise<void> => {
