@@ -11,8 +11,9 @@ import type { QueryEvent } from '@libp2p/kad-dht'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../node/libp2p.ts'
 import { ownTransportAddrs } from '../node/addrs.ts'
-import type { Inventory, PoolChange } from '../inventory/inventory.ts'
+import type { Inventory } from '../inventory/inventory.ts'
 import type { Pool } from '../inventory/pool.ts'
+import { PoolPublications } from '../inventory/pool-publications.ts'
 import { parseCpi } from '../identity/cpi.ts'
 import { capabilityCid, capabilityKeys } from './capability.ts'
 import { AVAILABILITY_PUT_GAP_MS, MAX_POOLS_PER_PROVIDER } from './constants.ts'
@@ -36,17 +37,6 @@ export interface PublisherInit {
   dhtTimeoutMs: number
 }
 
-/** The pending work of one pool; changes during a run fold into one more run. */
-interface PoolRun {
-  done: Promise<void>
-  /** Another change came in while this run was working. */
-  again: boolean
-  /** The next run must put the offer in the DHT (not a capacity change alone). */
-  put: boolean
-  /** The pool as it was removed, when the latest change is its removal. */
-  removed?: Pool
-}
-
 export class OfferPublisher {
   private readonly init: PublisherInit
   private readonly log: Logger
@@ -54,12 +44,7 @@ export class OfferPublisher {
   private readonly offers = new Map<string, Uint8Array>()
   /** Capability keys provided in this run. */
   private readonly providing = new Set<string>()
-  /** One run at a time per pool. */
-  private readonly runs = new Map<string, PoolRun>()
-  /** When each pool's offer last went into the DHT, in ms. */
-  private readonly lastPutAt = new Map<string, number>()
-  /** Capacity changes whose DHT put waits for the gap to pass, by pool. */
-  private readonly deferred = new Map<string, NodeJS.Timeout>()
+  private publications?: PoolPublications
   private unsubscribe?: () => void
   private timer?: NodeJS.Timeout
   private retryTimer?: NodeJS.Timeout
@@ -75,9 +60,18 @@ export class OfferPublisher {
   async start (): Promise<void> {
     if (this.controller != null) return
     this.controller = new AbortController()
-    this.unsubscribe = this.init.inventory.onChange(change => { this.onChange(change) })
+    const publications = this.publications = new PoolPublications({
+      gapMs: AVAILABILITY_PUT_GAP_MS,
+      publish: async (name, { due, removed }) => {
+        // a pool removed and added back while this ran is offered again, under a higher seq
+        if (removed != null && this.init.inventory.get(name) == null) await this.withdraw(removed)
+        else await this.publish(name, due)
+      },
+      log: this.log
+    })
+    this.unsubscribe = this.init.inventory.onChange(change => { publications.changed(change) })
     await this.cancelUnneededKeys()
-    for (const pool of this.init.inventory.list()) this.request(pool.name, { put: true })
+    this.republishAll()
     this.timer = setInterval(() => { this.republishAll() }, this.init.republishIntervalMs)
     this.timer.unref()
   }
@@ -87,11 +81,10 @@ export class OfferPublisher {
     clearInterval(this.timer)
     clearTimeout(this.retryTimer)
     this.retryTimer = undefined
-    for (const timer of this.deferred.values()) clearTimeout(timer)
-    this.deferred.clear()
     this.unsubscribe?.()
     this.controller.abort()
-    await this.settled()
+    await this.publications?.stop()
+    this.publications = undefined
     this.controller = undefined
   }
 
@@ -102,59 +95,19 @@ export class OfferPublisher {
 
   /** Resolves when no publication is running (tests and benchmarks wait on it). */
   async settled (): Promise<void> {
-    while (this.runs.size > 0) await Promise.allSettled([...this.runs.values()].map(async r => r.done))
-  }
-
-  private onChange (change: PoolChange): void {
-    if (change.kind === 'removed') this.request(change.pool.name, { put: true, removed: change.pool })
-    else this.request(change.pool.name, { put: change.kind !== 'capacity' })
+    await this.publications?.settled()
   }
 
   private republishAll (): void {
-    for (const pool of this.init.inventory.list()) this.request(pool.name, { put: true })
+    for (const pool of this.init.inventory.list()) this.publications?.request(pool.name, { urgent: true })
   }
 
   /**
-   * Asks for a publication of the pool's latest state. A burst of changes
-   * (a lease storm moves capacity on every grant) costs one run and one more,
-   * not one DHT put per change.
-   */
-  private request (name: string, ask: { put: boolean, removed?: Pool }): void {
-    if (this.controller?.signal.aborted !== false) return
-    const run = this.runs.get(name)
-    if (run != null) {
-      run.again = true
-      run.put ||= ask.put
-      run.removed = ask.removed ?? run.removed
-      return
-    }
-    const next: PoolRun = { done: Promise.resolve(), again: false, put: ask.put, removed: ask.removed }
-    next.done = this.loop(name, next).finally(() => { this.runs.delete(name) })
-    this.runs.set(name, next)
-  }
-
-  private async loop (name: string, run: PoolRun): Promise<void> {
-    do {
-      run.again = false
-      const { put, removed } = run
-      run.put = false
-      run.removed = undefined
-      try {
-        // a pool removed and added back while this ran is offered again, under a higher seq
-        if (removed != null && this.init.inventory.get(name) == null) await this.withdraw(removed)
-        else await this.publish(name, put)
-      } catch (err) {
-        this.log.warn('publication failed', { pool: name, error: (err as Error).message })
-      }
-    } while (run.again && this.controller?.signal.aborted === false)
-  }
-
-  /**
-   * Signs the pool's offer anew (the fetch protocol serves it at once) and
-   * puts it in the DHT. A change of capacity alone waits for
-   * AVAILABILITY_PUT_GAP_MS since the last put: consumers learn free GPUs
-   * within milliseconds from price updates and fetches, and the DHT record is
-   * only their cold start.
+   * Signs the pool's offer anew (the fetch protocol serves it at once) and,
+   * when `put`, puts it in the DHT. A change of capacity alone is put at most
+   * every AVAILABILITY_PUT_GAP_MS: consumers learn free GPUs within
+   * milliseconds from price updates and fetches, and the DHT record is only
+   * their cold start.
    */
   private async publish (name: string, put: boolean): Promise<void> {
     const { libp2p, inventory } = this.init
@@ -176,14 +129,7 @@ export class OfferPublisher {
     const bytes = await signOffer(offer, this.init.privateKey)
     this.offers.set(current.name, bytes)
     this.log.debug('offer signed', { cpi: offer.cpi, seq: offer.seq.toString(), available: offer.resource?.availableGpus })
-    const dueAt = (this.lastPutAt.get(name) ?? 0) + AVAILABILITY_PUT_GAP_MS
-    if (!put && Date.now() < dueAt) {
-      this.deferPut(name, dueAt)
-      return
-    }
-    clearTimeout(this.deferred.get(name))
-    this.deferred.delete(name)
-    this.lastPutAt.set(name, Date.now())
+    if (!put) return
     const reached = await Promise.all([
       this.put(offer.cpi, bytes),
       ...capabilityKeys(current).map(async key => this.provide(key))
@@ -192,20 +138,7 @@ export class OfferPublisher {
     else this.retryDelayMs = PUBLISH_RETRY_MS
   }
 
-  private deferPut (name: string, dueAt: number): void {
-    if (this.deferred.has(name)) return
-    const timer = setTimeout(() => {
-      this.deferred.delete(name)
-      this.request(name, { put: true })
-    }, Math.max(0, dueAt - Date.now()))
-    timer.unref()
-    this.deferred.set(name, timer)
-  }
-
   private async withdraw (pool: Pool): Promise<void> {
-    clearTimeout(this.deferred.get(pool.name))
-    this.deferred.delete(pool.name)
-    this.lastPutAt.delete(pool.name)
     const last = this.offers.get(pool.name)
     this.offers.delete(pool.name)
     await this.cancelUnneededKeys()
@@ -255,7 +188,7 @@ export class OfferPublisher {
       this.retryTimer = undefined
       const names = [...this.unreached]
       this.unreached.clear()
-      for (const pool of names) this.request(pool, { put: true })
+      for (const pool of names) this.publications?.request(pool, { urgent: true })
     }, this.retryDelayMs)
     this.retryTimer.unref()
     this.retryDelayMs = Math.min(this.retryDelayMs * 2, this.init.republishIntervalMs)

@@ -12,7 +12,6 @@ import type { LeaseEntry } from '../ledger/types.ts'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../node/libp2p.ts'
 import type { NodeDb } from '../node/db.ts'
-import { parseAgreement } from './agreement.ts'
 import { LEASE_MAX_INBOUND_STREAMS, LEASE_MAX_OUTBOUND_STREAMS, LEASE_PROTOCOL } from './constants.ts'
 import type { ConsumerContext } from './consumer/context.ts'
 import { releaseLease, renewLease } from './consumer/operations.ts'
@@ -20,8 +19,7 @@ import { queryLease } from './consumer/query.ts'
 import { requestLease, type LeaseAsk } from './consumer/request.ts'
 import { ConsumerLeaseStore, type ConsumerLease } from './consumer/store.ts'
 import { LeaseRejectedError, LeaseStreamError, LeaseTimeoutError, LeaseUnknownError, NoMatchingOfferError } from './errors.ts'
-import { runEndHook } from './provider/end-hook.ts'
-import { signedLeaseOf, type ProviderContext } from './provider/context.ts'
+import type { ProviderContext } from './provider/context.ts'
 import { leaseHandler } from './provider/handler.ts'
 
 export interface LeaseServiceInit {
@@ -55,7 +53,6 @@ export class LeaseService {
   private readonly consumer: ConsumerContext
   private readonly log: Logger
   private reconciler?: NodeJS.Timeout
-  private unsubscribe?: () => void
   private reconciling?: Promise<void>
 
   constructor (init: LeaseServiceInit) {
@@ -87,20 +84,6 @@ export class LeaseService {
       maxInboundStreams: LEASE_MAX_INBOUND_STREAMS,
       maxOutboundStreams: LEASE_MAX_OUTBOUND_STREAMS
     })
-    // every end (release, expiry, found ended at start-up) goes through here
-    this.unsubscribe = this.init.ledger.onChange(event => {
-      if (event.kind !== 'ended' || event.lease == null) return
-      const agreement = parseAgreement(signedLeaseOf(event.lease).agreement).agreement
-      runEndHook(this.provider, {
-        leaseId: event.lease.id,
-        cpi: agreement.cpi,
-        pool: event.lease.pool,
-        consumer: agreement.consumer,
-        gpus: event.lease.gpus,
-        start: event.lease.start,
-        end: event.lease.end
-      })
-    })
     this.reconciler = setInterval(() => { this.reconcile() }, this.init.config.reconcileIntervalSec * 1000)
     this.reconciler.unref()
     this.reconcile()
@@ -110,7 +93,6 @@ export class LeaseService {
     if (this.reconciler == null) return
     clearInterval(this.reconciler)
     this.reconciler = undefined
-    this.unsubscribe?.()
     await this.reconciling
     await this.init.libp2p.unhandle(LEASE_PROTOCOL)
   }

@@ -25,6 +25,7 @@ import { offerSelector, offerValidator } from '../discovery/record.ts'
 import { SeqFloor } from '../discovery/seq-floor.ts'
 import { Ledger } from '../ledger/ledger.ts'
 import { LeaseService } from '../lease/service.ts'
+import { runEndHooks } from '../lease/provider/end-hook.ts'
 import { ledgerCapacity, syncPools } from '../lease/capacity.ts'
 import { SeqStore } from '../discovery/seq-store.ts'
 import { Pricing } from '../pricing/service.ts'
@@ -62,6 +63,7 @@ export class CpnetNode {
   private _ledger?: Ledger
   private _leases?: LeaseService
   private unsyncPools?: () => void
+  private stopEndHooks?: () => void
   private _pricing?: Pricing
   private seqs?: SeqStore
   /** Outlives restarts of libp2p: the highest offer seq accepted per CPI. */
@@ -137,6 +139,8 @@ export class CpnetNode {
     try {
       this._db = await openLevel(this.repo.layout.db, this.repo.layout.root)
       this._ledger = new Ledger({ db: this._db, log: this.init.logger })
+      // before the ledger opens: the leases that ended while the node was down get their end hook too
+      this.stopEndHooks = runEndHooks(this._ledger, { config: this.config.lease, log: this.init.logger.forComponent('cpnet:lease:provider') })
       await this._ledger.open()
       // one seq counter per CPI for offers and price updates, so that they never disagree about which is newer
       const seqs = this.seqs = new SeqStore(this._db, this.init.logger)
@@ -170,7 +174,7 @@ export class CpnetNode {
       await this.bootstrapper.start()
       // prices start first, so that their inventory listener runs first: a change goes out on the
       // price topic (the fast path) before the offer's DHT re-publication begins
-      this._pricing = new Pricing({
+      const pricing = this._pricing = new Pricing({
         libp2p: this._libp2p,
         privateKey: this.repo.privateKey,
         inventory: this._inventory,
@@ -182,7 +186,7 @@ export class CpnetNode {
         knownOffer: cpi => this._discovery?.knownOffer(cpi),
         onRefused: verdict => { this.metrics?.priceRefused(verdict.result, verdict.reason) }
       })
-      this._pricing.start()
+      pricing.start()
       this._discovery = new Discovery({
         libp2p: this._libp2p,
         privateKey: this.repo.privateKey,
@@ -191,10 +195,10 @@ export class CpnetNode {
         seqs,
         config: this.config.discovery,
         logger: this.init.logger,
-        livePrice: verified => this._pricing != null ? this._pricing.withLivePrice(verified) : verified,
+        livePrice: verified => pricing.withLivePrice(verified),
         heardProviders: {
-          under: key => this._pricing?.providersUnder(key) ?? [],
-          watch: (key, listener) => this._pricing?.watchProviders(key, listener) ?? (() => {})
+          under: key => pricing.providersUnder(key),
+          watch: (key, listener) => pricing.watchProviders(key, listener)
         }
       })
       await this._discovery.start()
@@ -228,6 +232,7 @@ export class CpnetNode {
     await this.bootstrapper?.stop()
     await this._libp2p?.stop()
     this.unsyncPools?.()
+    this.stopEndHooks?.()
     this._inventory?.stop()
     await this._ledger?.close()
     await this.seqs?.flush()

@@ -10,8 +10,9 @@
  * it, so each update also goes straight into this node's price book.
  */
 import type { PrivateKey } from '@libp2p/interface'
-import type { Inventory, PoolChange } from '../inventory/inventory.ts'
+import type { Inventory } from '../inventory/inventory.ts'
 import type { Pool } from '../inventory/pool.ts'
+import { PoolPublications } from '../inventory/pool-publications.ts'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../node/libp2p.ts'
 import { ownTransportAddrs } from '../node/addrs.ts'
@@ -31,27 +32,12 @@ export interface PricePublisherInit {
   heartbeatMs: number
 }
 
-interface PoolRun {
-  done: Promise<void>
-  /** Another change came in while this run was signing. */
-  again: boolean
-  /** The next update goes out at once (not a capacity change alone). */
-  urgent: boolean
-  /** The pool as it was removed, when the latest change is its removal. */
-  removed?: Pool
-  /** Ends the wait for the capacity gap early (an urgent change, or stop). */
-  wake?: () => void
-}
-
 export class PricePublisher {
   private readonly init: PricePublisherInit
   private readonly log: Logger
-  private readonly runs = new Map<string, PoolRun>()
-  /** When each pool's last update went out, in ms. */
-  private readonly lastPublishedAt = new Map<string, number>()
+  private publications?: PoolPublications
   private unsubscribe?: () => void
   private timer?: NodeJS.Timeout
-  private running = false
 
   constructor (init: PricePublisherInit) {
     this.init = init
@@ -59,79 +45,35 @@ export class PricePublisher {
   }
 
   start (): void {
-    if (this.running) return
-    this.running = true
-    this.unsubscribe = this.init.inventory.onChange(change => { this.onChange(change) })
+    if (this.publications != null) return
+    const publications = this.publications = new PoolPublications({
+      gapMs: CAPACITY_UPDATE_GAP_MS,
+      // an update that is not due yet waits: it goes out, with the state of then, once the gap has passed
+      publish: async (name, { due, removed }) => { if (due) await this.publish(name, removed) },
+      log: this.log
+    })
+    this.unsubscribe = this.init.inventory.onChange(change => { publications.changed(change) })
     this.heartbeat()
     this.timer = setInterval(() => { this.heartbeat() }, this.init.heartbeatMs)
     this.timer.unref()
   }
 
   async stop (): Promise<void> {
-    if (!this.running) return
-    this.running = false
+    const publications = this.publications
+    if (publications == null) return
     clearInterval(this.timer)
     this.unsubscribe?.()
-    for (const run of this.runs.values()) run.wake?.()
-    await this.settled()
+    await publications.stop()
+    this.publications = undefined
   }
 
   /** Resolves when no update is being published (tests and benchmarks wait on it). */
   async settled (): Promise<void> {
-    while (this.runs.size > 0) await Promise.allSettled([...this.runs.values()].map(async r => r.done))
-  }
-
-  private onChange (change: PoolChange): void {
-    this.request(change.pool.name, { urgent: change.kind !== 'capacity', removed: change.kind === 'removed' ? change.pool : undefined })
+    await this.publications?.settled()
   }
 
   private heartbeat (): void {
-    for (const pool of this.init.inventory.list()) this.request(pool.name, { urgent: false })
-  }
-
-  private request (name: string, ask: { urgent: boolean, removed?: Pool }): void {
-    if (!this.running) return
-    const run = this.runs.get(name)
-    if (run != null) {
-      run.again = true
-      run.urgent ||= ask.urgent
-      // a removal stays pending until published; a later change of a re-added pool publishes that pool
-      run.removed = ask.removed ?? run.removed
-      if (ask.urgent) run.wake?.()
-      return
-    }
-    const next: PoolRun = { done: Promise.resolve(), again: true, urgent: ask.urgent, removed: ask.removed }
-    next.done = this.loop(name, next).finally(() => { this.runs.delete(name) })
-    this.runs.set(name, next)
-  }
-
-  private async loop (name: string, run: PoolRun): Promise<void> {
-    while (run.again && this.running) {
-      if (!run.urgent) await this.capacityGap(name, run)
-      if (!this.running) return
-      run.again = false
-      run.urgent = false
-      const removed = run.removed
-      run.removed = undefined
-      try {
-        await this.publish(name, removed)
-      } catch (err) {
-        this.log.warn('price update failed', { pool: name, error: (err as Error).message })
-      }
-      if (this.init.inventory.get(name) != null) this.lastPublishedAt.set(name, Date.now())
-      else this.lastPublishedAt.delete(name)
-    }
-  }
-
-  /** Waits until CAPACITY_UPDATE_GAP_MS have passed since the pool's last update, or until woken. */
-  private async capacityGap (name: string, run: PoolRun): Promise<void> {
-    const waitMs = (this.lastPublishedAt.get(name) ?? 0) + CAPACITY_UPDATE_GAP_MS - Date.now()
-    if (waitMs <= 0) return
-    await new Promise<void>(resolve => {
-      const timer = setTimeout(resolve, waitMs)
-      run.wake = () => { clearTimeout(timer); resolve() }
-    })
-    run.wake = undefined
+    for (const pool of this.init.inventory.list()) this.publications?.request(pool.name, { urgent: false })
   }
 
   /** Signs and publishes the pool's update now; a withdrawal when it was removed (and not added back since). */

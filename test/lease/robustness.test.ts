@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lpStream } from '@libp2p/utils'
 import { DaemonPool, waitFor, type TestDaemon } from '../helpers/daemons.ts'
+import type { FlagOverride } from '../../src/config/load.ts'
 import { LeaseChannel } from '../../src/lease/channel.ts'
 import { LEASE_PROTOCOL } from '../../src/lease/constants.ts'
 import { agreementHash, leaseIdFor, signAgreement } from '../../src/lease/agreement.ts'
@@ -28,18 +29,18 @@ describe('lease protocol robustness', () => {
   let other: TestDaemon
   let marker: string
   let cpi: string
+  let providerFlags: FlagOverride[]
 
   beforeAll(async () => {
     marker = join(pool.root, 'hook-events.log')
     const record = `require('fs').appendFileSync(process.argv[1], process.env.CPNET_EVENT + ' ' + process.env.CPNET_LEASE_ID + '\\n')`
-    provider = await pool.start({
-      extraFlags: [
-        { path: 'provider.pools', value: [POOL], flag: 'test' },
-        // the start hook takes a while: a consumer with a short step timeout loses the Grant
-        { path: 'lease.startHook', value: [node, '-e', `${record}; setTimeout(() => console.log(JSON.stringify({ ssh: 'gpu@10.0.0.7' })), 700)`, marker], flag: 'test' },
-        { path: 'lease.endHook', value: [node, '-e', record, marker], flag: 'test' }
-      ]
-    })
+    providerFlags = [
+      { path: 'provider.pools', value: [POOL], flag: 'test' },
+      // the start hook takes a while: a consumer with a short step timeout loses the Grant
+      { path: 'lease.startHook', value: [node, '-e', `${record}; setTimeout(() => console.log(JSON.stringify({ ssh: 'gpu@10.0.0.7' })), 700)`, marker], flag: 'test' },
+      { path: 'lease.endHook', value: [node, '-e', record, marker], flag: 'test' }
+    ]
+    provider = await pool.start({ extraFlags: providerFlags })
     failing = await pool.start({
       extraFlags: [
         { path: 'provider.pools', value: [POOL], flag: 'test' },
@@ -200,5 +201,16 @@ describe('lease protocol robustness', () => {
     expect((await provider.anonymous.call<LeaseView>('lease_get', { leaseId: lease.leaseId })).status).toBe('expired')
     expect((await consumer.anonymous.call<LeaseView>('lease_get', { leaseId: lease.leaseId })).status).toBe('expired')
     await waitFor('the end hook to run on expiry', () => readFileSync(marker, 'utf8').includes(`end ${lease.leaseId}`))
+  })
+
+  it('a lease that ended while the provider was down gets its end hook when the provider starts again', async () => {
+    const { lease } = await consumer.admin.call<{ lease: LeaseView }>('lease_request', { cpi, gpus: 1, durationSec: 1, maxPrice: { microsPerGpuHour: 2_000_000, currency: 'USD' } })
+    const repoPath = provider.repoPath
+    await provider.stop()
+    await new Promise(resolve => setTimeout(resolve, 1_500))
+    expect(readFileSync(marker, 'utf8')).not.toContain(`end ${lease.leaseId}`)
+    provider = await pool.start({ repoPath, extraFlags: providerFlags })
+    await waitFor('the end hook of the lease that ended while down', () => readFileSync(marker, 'utf8').includes(`end ${lease.leaseId}`))
+    expect((await provider.anonymous.call<LeaseView>('lease_get', { leaseId: lease.leaseId })).status).toBe('expired')
   })
 })
