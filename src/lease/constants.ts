@@ -12,6 +12,9 @@ export const LEASE_FRAME_MAX_BYTES = 16 * 1024
 /** Access details from the start hook travel in the Grant; larger ones are refused. */
 export const ACCESS_MAX_BYTES = 8 * 1024
 
+/** Once accepted, a quote's hold is kept for the start hook's timeout and this much more, for the commit. */
+export const HOLD_COMMIT_MARGIN_MS = 5_000
+
 /** Request ids are random bytes chosen by the consumer. */
 export const REQUEST_ID_MIN_BYTES = 16
 export const REQUEST_ID_MAX_BYTES = 64

@@ -12,7 +12,7 @@ import { lpStream } from '@libp2p/utils'
 import { DaemonPool, waitFor, type TestDaemon } from '../helpers/daemons.ts'
 import type { FlagOverride } from '../../src/config/load.ts'
 import { LeaseChannel } from '../../src/lease/channel.ts'
-import { LEASE_PROTOCOL } from '../../src/lease/constants.ts'
+import { ACCESS_MAX_BYTES, LEASE_PROTOCOL } from '../../src/lease/constants.ts'
 import { agreementHash, leaseIdFor, signAgreement } from '../../src/lease/agreement.ts'
 import { Agreement, LeaseMessage, RejectCode, type Quote } from '../../src/lease/pb/lease.ts'
 import type { LeaseView } from '../../src/lease/view.ts'
@@ -25,6 +25,7 @@ describe('lease protocol robustness', () => {
   const pool = new DaemonPool()
   let provider: TestDaemon
   let failing: TestDaemon
+  let verbose: TestDaemon
   let consumer: TestDaemon
   let other: TestDaemon
   let marker: string
@@ -47,9 +48,16 @@ describe('lease protocol robustness', () => {
         { path: 'lease.startHook', value: [node, '-e', 'console.error("no container runtime"); process.exit(2)'], flag: 'test' }
       ]
     })
+    verbose = await pool.start({
+      extraFlags: [
+        { path: 'provider.pools', value: [POOL], flag: 'test' },
+        { path: 'lease.startHook', value: [node, '-e', 'console.log(JSON.stringify({ blob: "x".repeat(9000) }))'], flag: 'test' }
+      ]
+    })
     consumer = await pool.start({ bootstrap: [provider.addrs[0] as string] })
     other = await pool.start({ bootstrap: [provider.addrs[0] as string], extraFlags: [{ path: 'lease.stepTimeoutSec', value: 0.3, flag: 'test' }] })
     await consumer.admin.call('node_connect', { multiaddr: failing.addrs[0] })
+    await consumer.admin.call('node_connect', { multiaddr: verbose.addrs[0] })
     cpi = `cpi:${provider.node.peerId.toString()}/gpu`
   })
   afterAll(async () => { await pool.cleanup() })
@@ -82,9 +90,10 @@ describe('lease protocol robustness', () => {
   it('answers a garbage frame with Reject INVALID and goes on serving', async () => {
     const stream = await consumer.node.libp2p.dialProtocol(provider.node.peerId, LEASE_PROTOCOL)
     const lp = lpStream(stream)
-    await lp.write(new Uint8Array(randomBytes(300)))
-    const answer = await lp.read().then(LeaseMessage.decode, () => undefined)
-    if (answer != null) expect(answer.reject?.code).toBe(RejectCode.INVALID)
+    // field 31 with wire type 7, which no protobuf decoder accepts
+    await lp.write(new Uint8Array([0xff, 0xff, 0xff, 0xff]))
+    const answer = LeaseMessage.decode(await lp.read({ signal: AbortSignal.timeout(5000) }))
+    expect(answer.reject?.code).toBe(RejectCode.INVALID)
     await stillServes()
   })
 
@@ -191,6 +200,16 @@ describe('lease protocol robustness', () => {
     await expect(consumer.admin.call('lease_request', { cpi: failingCpi, gpus: 1, durationSec: 600, maxPrice: { microsPerGpuHour: 2_000_000, currency: 'USD' } }))
       .rejects.toMatchObject({ code: -32010, data: { reason: 'START_FAILED' }, message: expect.stringContaining('no container runtime') })
     expect(failing.node.ledger.usage('gpu')).toMatchObject({ held: 0, leased: 0, free: 4 })
+  })
+
+  it('refuses a lease whose start hook prints access details over the limit, and frees the hold', async () => {
+    const verboseCpi = `cpi:${verbose.node.peerId.toString()}/gpu`
+    await expect(consumer.admin.call('lease_request', { cpi: verboseCpi, gpus: 1, durationSec: 600, maxPrice: { microsPerGpuHour: 2_000_000, currency: 'USD' } }))
+      .rejects.toMatchObject({ code: -32010, data: { reason: 'START_FAILED' }, message: expect.stringContaining(`more than ${ACCESS_MAX_BYTES}`) })
+    expect(verbose.node.ledger.usage('gpu')).toMatchObject({ held: 0, leased: 0, free: 4 })
+    // the consumer keeps the refused attempt, failed, with the reason
+    const kept = (await consumer.anonymous.call<LeaseView[]>('lease_list')).filter(l => l.cpi === verboseCpi)
+    expect(kept.map(l => l.status)).toEqual(['failed'])
   })
 
   it('a lease that runs out frees its GPUs and ends on both sides', async () => {

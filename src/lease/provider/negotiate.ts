@@ -10,7 +10,7 @@ import type { Pool } from '../../inventory/pool.ts'
 import { HoldNotFoundError, NoCapacityError, UnknownPoolError } from '../../ledger/errors.ts'
 import { agreementHash, leaseIdFor, signAgreement, verifyAgreementSignature } from '../agreement.ts'
 import type { LeaseChannel } from '../channel.ts'
-import { REQUEST_ID_MAX_BYTES, REQUEST_ID_MIN_BYTES } from '../constants.ts'
+import { ACCESS_MAX_BYTES, HOLD_COMMIT_MARGIN_MS, REQUEST_ID_MAX_BYTES, REQUEST_ID_MIN_BYTES } from '../constants.ts'
 import { runHook, type HookLease } from '../hooks.ts'
 import { runEndHook } from './end-hook.ts'
 import { Agreement, type LeaseRequest, type SignedLease } from '../pb/lease.ts'
@@ -147,8 +147,21 @@ async function grant (ctx: ProviderContext, channel: LeaseChannel, lease: Signed
   }
   let access: Record<string, unknown> = {}
   if (ctx.config.startHook.length > 0) {
+    const hookTimeoutMs = ctx.config.hookTimeoutSec * 1000
     try {
-      access = await runHook({ command: ctx.config.startHook, lease: hookLease, event: 'start', timeoutMs: ctx.config.hookTimeoutSec * 1000 })
+      // the quote's hold must outlive the hook, or its GPUs could go to another consumer meanwhile
+      await ctx.ledger.extendHold(terms.leaseId, hookTimeoutMs + HOLD_COMMIT_MARGIN_MS)
+    } catch (err) {
+      if (err instanceof HoldNotFoundError) return sendReject(channel, RejectCode.EXPIRED, 'the quote expired before it was accepted')
+      throw err
+    }
+    try {
+      access = await runHook({ command: ctx.config.startHook, lease: hookLease, event: 'start', timeoutMs: hookTimeoutMs })
+      const bytes = Buffer.byteLength(JSON.stringify(access))
+      if (bytes > ACCESS_MAX_BYTES) {
+        runEndHook(ctx, hookLease)
+        throw new Error(`the start hook's access details are ${bytes} bytes, more than ${ACCESS_MAX_BYTES}`)
+      }
     } catch (err) {
       ctx.log.warn('start hook failed; lease refused', { lease: terms.leaseId, error: (err as Error).message })
       return sendReject(channel, RejectCode.START_FAILED, (err as Error).message)
