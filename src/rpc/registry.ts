@@ -48,6 +48,8 @@ export interface RegisteredMethod extends MethodDefinition {
 export const MethodDefinitionError = defineError('MethodDefinitionError', 'CPNET_RPC_METHOD_DEFINITION')
 
 const METHOD_NAME = /^[a-z][a-zA-Z0-9_]*$|^rpc\.[a-z][a-zA-Z0-9]*$/
+/** `<namespace>_<method>`: one underscore, a lower-case namespace, a camelCase method. */
+const NAMESPACED_NAME = /^([a-z]+)_[a-z][a-zA-Z0-9]*$/
 
 export interface MethodRegistryInit {
   /** When set, every name must be `<namespace>_<method>` with one of these namespaces (or `rpc.*`). */
@@ -85,8 +87,8 @@ export class MethodRegistry {
     if (typeof def?.name !== 'string' || !METHOD_NAME.test(def.name)) {
       throw new MethodDefinitionError(`${where}: not a valid method name`)
     }
-    const namespace = def.name.split(/[_.]/)[0] ?? ''
-    if (this.namespaces != null && namespace !== 'rpc' && (!def.name.includes('_') || !this.namespaces.includes(namespace))) {
+    const namespace = NAMESPACED_NAME.exec(def.name)?.[1]
+    if (this.namespaces != null && !def.name.startsWith('rpc.') && (namespace == null || !this.namespaces.includes(namespace))) {
       throw new MethodDefinitionError(`${where}: the name must be <namespace>_<method> with a namespace of ${this.namespaces.join(', ')}`)
     }
     if (this.methods.has(def.name)) throw new MethodDefinitionError(`${where} is registered twice`)

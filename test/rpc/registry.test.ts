@@ -25,6 +25,9 @@ describe('method registry', () => {
     ['no summary', { summary: '' }, /has no summary/],
     ['a name outside the namespaces', { name: 'wallet_send' }, /namespace/],
     ['a name without a namespace', { name: 'info' }, /namespace/],
+    ['an rpc_ name posing as the reserved rpc. prefix', { name: 'rpc_anything' }, /namespace/],
+    ['an empty method after the namespace', { name: 'node_' }, /namespace/],
+    ['two underscores', { name: 'node__info' }, /namespace/],
     ['an invalid name', { name: 'Node Info' }, /not a valid method name/]
   ])('refuses a method with %s at start-up', (_what, change, message) => {
     const registry = new MethodRegistry({ namespaces: ['node'] })

@@ -3,9 +3,7 @@ import { defineMethod } from '../../registry.ts'
 import { InvalidParamsError } from '../../errors.ts'
 import type { CpnetNode } from '../../../node/node.ts'
 import { PriceSchema } from '../../../inventory/pool.ts'
-import { parseCpi } from '../../../identity/cpi.ts'
-import { FilterSyntaxError } from '../../../discovery/errors.ts'
-import { MAX_FILTER_CHARS } from '../../../discovery/filter.ts'
+import { CpiParamSchema, FilterParamSchema, filterParamError, parseCpiParam } from '../params.ts'
 import { LeaseViewSchema, consumerLeaseView } from '../../../lease/view.ts'
 
 const MAX_ATTEMPTS = 20
@@ -17,8 +15,8 @@ export function leaseRequest (node: CpnetNode) {
     description: 'With a filter, matching offers are tried cheapest first and the next is tried when one refuses. The lease is held co-signed by both peers. A lease accepted but not confirmed fails with -32011 and stays pending (lease_get shows it) until the provider answers.',
     permission: 'write',
     params: Type.Object({
-      cpi: Type.Optional(Type.String({ description: 'cpi:<provider PeerId>/<pool>; give cpi or filter' })),
-      filter: Type.Optional(Type.String({ maxLength: MAX_FILTER_CHARS, description: 'An offers filter (docs/FILTERS.md); give cpi or filter' })),
+      cpi: Type.Optional(CpiParamSchema),
+      filter: Type.Optional(FilterParamSchema),
       gpus: Type.Integer({ minimum: 1, maximum: 1024 }),
       durationSec: Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 }),
       maxPrice: PriceSchema,
@@ -39,19 +37,14 @@ export function leaseRequest (node: CpnetNode) {
         bidMicros: params.bidMicrosPerGpuHour != null ? BigInt(params.bidMicrosPerGpuHour) : undefined
       }
       if (params.cpi != null) {
-        try {
-          parseCpi(params.cpi)
-        } catch (err) {
-          throw new InvalidParamsError('/cpi', (err as Error).message)
-        }
+        parseCpiParam(params.cpi)
         return { lease: consumerLeaseView(await node.leases.request({ ...ask, cpi: params.cpi })), refusals: [] }
       }
       try {
         const outcome = await node.leases.requestByFilter({ ...ask, filter: params.filter ?? '', attempts: params.attempts ?? 5 })
         return { lease: consumerLeaseView(outcome.lease), refusals: outcome.refusals }
       } catch (err) {
-        if (err instanceof FilterSyntaxError) throw new InvalidParamsError('/filter', err.message)
-        throw err
+        throw filterParamError(err)
       }
     }
   })

@@ -1,9 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import { InvalidParamsError } from '../../errors.ts'
 import type { CpnetNode } from '../../../node/node.ts'
-import { FilterSyntaxError } from '../../../discovery/errors.ts'
-import { MAX_FILTER_CHARS } from '../../../discovery/filter.ts'
+import { FilterParamSchema, filterParamError } from '../params.ts'
 import { SEARCH_MAX_LIMIT, SEARCH_MAX_TIMEOUT_MS } from '../../../discovery/constants.ts'
 import { SORT_KEYS } from '../../../discovery/search.ts'
 import { OfferViewSchema, toOfferView } from '../../../discovery/view.ts'
@@ -15,7 +13,7 @@ export function offersSearch (node: CpnetNode) {
     description: 'Filter syntax: docs/FILTERS.md. Returns what arrived before the deadline; partial is true when the deadline cut the search short.',
     permission: 'read',
     params: Type.Object({
-      filter: Type.String({ maxLength: MAX_FILTER_CHARS, description: 'e.g. "class=gpu/nvidia/h100-80gb-hbm3 gpus>=4 price<=2.5"; empty matches everything' }),
+      filter: FilterParamSchema,
       sort: Type.Optional(Type.Union(SORT_KEYS.map(k => Type.Literal(k)), { description: 'price (lowest first, the default), free (most free GPUs first) or rtt (nearest first)' })),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_MAX_LIMIT })),
       timeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: SEARCH_MAX_TIMEOUT_MS, description: 'Deadline; discovery.searchTimeoutMs by default' })),
@@ -31,8 +29,7 @@ export function offersSearch (node: CpnetNode) {
         const result = await node.discovery.search.search({ ...params, signal: ctx.signal })
         return { offers: result.offers.map(toOfferView), partial: result.partial, fromCache: result.fromCache }
       } catch (err) {
-        if (err instanceof FilterSyntaxError) throw new InvalidParamsError('/filter', err.message)
-        throw err
+        throw filterParamError(err)
       }
     }
   })

@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import { InvalidParamsError } from '../../errors.ts'
 import type { CpnetNode } from '../../../node/node.ts'
-import { InvalidCpiError, parseCpi } from '../../../identity/cpi.ts'
+import { CpiParamSchema, parseCpiParam } from '../params.ts'
 import { PRICES_DEFAULT_LIMIT, PRICES_MAX_LIMIT } from '../../../pricing/constants.ts'
 import { PriceViewSchema } from '../../../pricing/view.ts'
 
@@ -15,7 +14,7 @@ export function pricesHistory (node: CpnetNode) {
     description: 'Only changes are recorded (a heartbeat that repeats the last values is not), within prices.historyMaxAgeSec and prices.historyMaxPerCpi.',
     permission: 'read',
     params: Type.Object({
-      cpi: Type.String({ maxLength: 256, description: 'cpi:<peerId>/<pool>' }),
+      cpi: CpiParamSchema,
       since: Type.Optional(UnixMs('unix ms, inclusive (default 0)')),
       until: Type.Optional(UnixMs('unix ms, inclusive (default now)')),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PRICES_MAX_LIMIT, description: `At most this many (default ${PRICES_DEFAULT_LIMIT})` }))
@@ -26,12 +25,7 @@ export function pricesHistory (node: CpnetNode) {
       more: Type.Boolean({ description: 'More entries match: ask again with since = the last issuedAt + 1' })
     }),
     handler: async ({ cpi, since, until, limit }) => {
-      try {
-        parseCpi(cpi)
-      } catch (err) {
-        if (err instanceof InvalidCpiError) throw new InvalidParamsError('/cpi', err.message)
-        throw err
-      }
+      parseCpiParam(cpi)
       const page = await node.pricing.history.query({ cpi, since, until, limit: limit ?? PRICES_DEFAULT_LIMIT })
       return { cpi, ...page }
     }

@@ -3,7 +3,7 @@ import { defineMethod } from '../../registry.ts'
 import type { CpnetNode } from '../../../node/node.ts'
 import { PRICES_DEFAULT_LIMIT, PRICES_MAX_LIMIT } from '../../../pricing/constants.ts'
 import { PriceViewSchema } from '../../../pricing/view.ts'
-import { FilterParamSchema, parseFilterParam } from '../filter-param.ts'
+import { FilterParamSchema, parseFilterParam } from '../params.ts'
 
 export function pricesLatest (node: CpnetNode) {
   return defineMethod({

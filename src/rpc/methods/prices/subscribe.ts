@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox'
 import { defineMethod, type RpcSession } from '../../registry.ts'
 import type { CpnetNode } from '../../../node/node.ts'
 import { PRICES_NOTIFICATION } from '../../../pricing/subscriptions.ts'
-import { FilterParamSchema, parseFilterParam } from '../filter-param.ts'
+import { FilterParamSchema, parseFilterParam } from '../params.ts'
 
 export const SubscriptionIdSchema = Type.String({ pattern: '^0x[0-9a-f]{32}$', description: 'Subscription id' })
 
