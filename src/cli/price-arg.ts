@@ -4,7 +4,8 @@
  * is 1 and "2.5" is 2500000.
  */
 const MICROS_DIGITS = 6
-const PRICE_TEXT = new RegExp(`^(\\d{1,12})(?:\\.(\\d{1,${MICROS_DIGITS}}))?\\s*([A-Za-z][A-Za-z0-9]{2,7})?$`)
+/** Nine digits of units: with six decimals the micro-units stay below 2^53, so the arithmetic is exact. */
+const PRICE_TEXT = new RegExp(`^(\\d{1,9})(?:\\.(\\d{1,${MICROS_DIGITS}}))?\\s*([A-Za-z][A-Za-z0-9]{2,7})?$`)
 
 export interface PriceText {
   microsPerGpuHour: number
@@ -27,8 +28,8 @@ export function formatPrice (microsPerGpuHour: number, currency: string): string
   return `${microsPerGpuHour / 10 ** MICROS_DIGITS} ${currency}`
 }
 
-/** A price with its currency settled: the one typed, else `currency`, else `fallback`. */
-export function priceArg (text: string, currency: string | undefined, fallback = 'USD'): { microsPerGpuHour: number, currency: string } {
+/** A price with its currency settled: the one typed, else `currency`, else USD. */
+export function priceArg (text: string, currency: string | undefined): { microsPerGpuHour: number, currency: string } {
   const parsed = parsePriceText(text)
-  return { microsPerGpuHour: parsed.microsPerGpuHour, currency: parsed.currency ?? currency?.toUpperCase() ?? fallback }
+  return { microsPerGpuHour: parsed.microsPerGpuHour, currency: parsed.currency ?? currency?.toUpperCase() ?? 'USD' }
 }

@@ -11,13 +11,13 @@ import { RpcClientError } from '../rpc/client.ts'
 import { WsRpcClient } from '../rpc/ws-client.ts'
 import { PRICES_NOTIFICATION, type PriceNotification } from '../pricing/subscriptions.ts'
 import type { PriceView } from '../pricing/view.ts'
+import { PRICES_MAX_LIMIT } from '../pricing/constants.ts'
 import type { ApiEndpoint } from './connect.ts'
 import { LivePrices, renderPrices } from './price-table.ts'
 
 const REDRAW_MS = 100
 const TICK_MS = 1_000
 /** prices_latest's own maximum: everything live that matches. */
-const SNAPSHOT_LIMIT = 1_000
 
 export interface WatchInit {
   endpoint: ApiEndpoint
@@ -55,7 +55,7 @@ export async function watchPrices (init: WatchInit): Promise<void> {
   const ticker = init.json ? undefined : setInterval(() => { screen.schedule(() => frame(init.filter, table.list())) }, TICK_MS)
   try {
     subscription = await client.call<string>('prices_subscribe', { filter: init.filter })
-    const live = await client.call<PriceView[]>('prices_latest', { filter: init.filter, limit: SNAPSHOT_LIMIT })
+    const live = await client.call<PriceView[]>('prices_latest', { filter: init.filter, limit: PRICES_MAX_LIMIT })
     for (const view of live) show({ ...view, matches: true })
     if (!init.json) screen.schedule(() => frame(init.filter, table.list()))
     const ended = await Promise.race([aborted.then(() => undefined), client.closed])

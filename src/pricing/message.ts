@@ -2,9 +2,11 @@
  * Price updates: building one for a pool, signing it, and verifying one.
  * A SignedPriceUpdate is the PriceUpdate's bytes and an Ed25519 signature
  * over PRICE_SIGNATURE_DOMAIN || bytes by the provider's node key. Gossipsub
- * signs every message too (StrictSign), but that envelope is gone once the
- * update leaves gossip; the inner signature keeps an update verifiable in
- * history, over RPC and wherever it is passed on.
+ * signs every message too (StrictSign), but that envelope belongs to the
+ * gossip message: the inner signature makes the update itself
+ * self-certifying, so that it can be passed on by other means later (this
+ * node's history and RPC keep only the checked values for now). It costs a
+ * second Ed25519 verify per update on every node.
  *
  * Verification order: size before decoding, fields and ownership before the
  * (costlier) signature check.

@@ -74,9 +74,15 @@ export class WsRpcClient {
   }
 
   async call<T = unknown> (method: string, params: Record<string, unknown> = {}): Promise<T> {
+    // on a connection already closing or closed the frame would be dropped and the call never answered
+    if (this.ws.readyState !== this.ws.OPEN) throw new RpcUnreachableError(this.url, new Error('connection closed'))
     const id = this.nextId++
     const result = new Promise<unknown>((resolve, reject) => { this.pending.set(id, { resolve, reject }) })
-    this.ws.send(JSON.stringify({ jsonrpc: '2.0', method, params, id }))
+    this.ws.send(JSON.stringify({ jsonrpc: '2.0', method, params, id }), err => {
+      if (err == null) return
+      this.pending.get(id)?.reject(new RpcUnreachableError(this.url, err))
+      this.pending.delete(id)
+    })
     return await result as T
   }
 

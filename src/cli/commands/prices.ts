@@ -7,8 +7,9 @@ import { renderPrices } from '../price-table.ts'
 import { watchPrices } from '../price-watch.ts'
 import { resolveRepoPath } from '../../repo/layout.ts'
 import type { PriceView } from '../../pricing/view.ts'
+import type { HistoryPage } from '../../pricing/history.ts'
 
-interface HistoryPage { cpi: string, updates: PriceView[], more: boolean }
+type CpiHistoryPage = HistoryPage & { cpi: string }
 
 export function registerPrices (program: Command): void {
   const prices = program.command('prices').description('live prices (gossipsub) in this node\'s price book')
@@ -51,7 +52,7 @@ export function registerPrices (program: Command): void {
     .option('--limit <n>', 'at most this many', positiveInt)
     .action(clientAction(
       async (client, cpi: string, opts: { since?: number, until?: number, limit?: number }) =>
-        client.call<HistoryPage>('prices_history', { cpi, ...opts }),
+        client.call<CpiHistoryPage>('prices_history', { cpi, ...opts }),
       page => renderPrices(page.updates, 'issued') + (page.more ? '\n(more: ask again with --since after the last one)' : '')
     ))
 }
