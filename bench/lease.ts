@@ -120,7 +120,7 @@ export async function runLease (log: (line: string) => void): Promise<{ rows: Le
       })
       log(`  ${n} consumers: ${granted} leases, p50 ${negotiation.p50} ms, ${round(granted / (leases.wallMs / 1000))}/s, failed: lease ${formatFailures(leases.failed)}, raw ${formatFailures(raw.failed)}`)
       // give the GPUs back for the next level (not timed)
-      // (the pool holds every level's leases, so a release that fails costs nothing but a line)
+      // (a release that fails leaves fewer free GPUs for the next level, and says so)
       const releases = await Promise.allSettled(consumers.map(async c => {
         for (const l of await c.node.leases.list()) if (l.status === 'active') await c.node.leases.release(l.leaseId)
       }))
