@@ -5,6 +5,7 @@
  */
 import { openSync, writeSync, closeSync, readFileSync, unlinkSync, statSync } from 'node:fs'
 import { RepoLockedError } from './errors.ts'
+import { processState } from './process-state.ts'
 
 export interface RepoLock {
   release: () => void
@@ -15,14 +16,7 @@ export interface RepoLock {
  * containers never reaps orphans); kill(pid, 0) still succeeds for it.
  */
 function isZombie (pid: number): boolean {
-  if (process.platform !== 'linux') return false
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // the state letter follows the command name, which is in parentheses and may hold spaces
-    return stat.charAt(stat.lastIndexOf(')') + 2) === 'Z'
-  } catch {
-    return false
-  }
+  return processState(pid) === 'Z'
 }
 
 function isAlive (pid: number): boolean {

@@ -97,7 +97,7 @@ export async function runDemo (options: DemoOptions): Promise<void> {
       const { lease } = await consumer1.call<{ lease: LeaseView }>('lease_request', {
         filter: WATCHED, gpus: 2, durationSec: 1800, maxPrice: { microsPerGpuHour: 7_000_000, currency: 'CNY' }
       })
-      const granted = lease.provider === provider.peerId ? provider : state.nodes.find(x => x.peerId === lease.provider) as NodeRecord
+      const granted = state.nodes.find(x => x.peerId === lease.provider) as NodeRecord
       const theirs = await client(granted).call<LeaseView>('lease_get', { leaseId: lease.leaseId })
       return { lease, same: JSON.stringify(theirs.signed) === JSON.stringify(lease.signed), by: granted.name }
     }, r => [

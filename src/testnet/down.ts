@@ -11,7 +11,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { TestnetStopError } from './errors.ts'
-import { testnetLayout } from './layout.ts'
+import { testnetLayout, type TestnetLayout } from './layout.ts'
 import { daemonsUnder, isDaemonOf, listProcesses, signalNode, upProcess, type ProcessInfo } from './processes.ts'
 import { readState, writeState, type TestnetState } from './state.ts'
 
@@ -20,13 +20,9 @@ import { readState, writeState, type TestnetState } from './state.ts'
  * a little more than the daemon's own shutdown deadline (5 s), so that SIGKILL
  * is only for a daemon that hangs.
  */
-export const DEFAULT_GRACE_MS = 6_000
+const GRACE_MS = 6_000
 const KILL_WAIT_MS = 3_000
 const POLL_INTERVAL_MS = 50
-
-export interface DownOptions {
-  graceMs?: number
-}
 
 export interface DownResult {
   dir: string
@@ -56,27 +52,28 @@ async function waitGone (targets: ProcessInfo[], ms: number): Promise<ProcessInf
  * only coordinates, so SIGKILL loses nothing; its nodes are stopped after.
  * Returns the state as it is once `up` is gone.
  */
-async function stopUp (state: TestnetState | undefined, reread: () => TestnetState | undefined): Promise<TestnetState | undefined> {
+async function stopUp (layout: TestnetLayout): Promise<TestnetState | undefined> {
+  const state = readState(layout)
   if (state?.upPid == null || state.upPid === process.pid) return state
   const up = upProcess(state.upPid)
   if (up == null) return state
   process.kill(up.pid, 'SIGKILL')
   await waitGone([up], KILL_WAIT_MS)
-  return reread()
+  return readState(layout)
 }
 
 function nameOf (p: ProcessInfo, state: TestnetState | undefined): string {
   return state?.nodes.find(n => isDaemonOf(p, n.repo))?.name ?? `pid ${p.pid}`
 }
 
-export async function down (dir: string, options: DownOptions = {}): Promise<DownResult> {
+export async function down (dir: string): Promise<DownResult> {
   const layout = testnetLayout(dir)
-  const state = await stopUp(readState(layout), () => readState(layout))
+  const state = await stopUp(layout)
   const targets = daemonsUnder(layout.root)
   const result: DownResult = { dir: layout.root, found: state != null || targets.length > 0, stopped: [], killed: [], notRunning: [] }
 
   const signalled = targets.filter(t => signalNode(t.pid, 'SIGTERM'))
-  const stubborn = await waitGone(signalled, options.graceMs ?? DEFAULT_GRACE_MS)
+  const stubborn = await waitGone(signalled, GRACE_MS)
   for (const t of stubborn) signalNode(t.pid, 'SIGKILL')
   const left = await waitGone(stubborn, KILL_WAIT_MS)
   if (left.length > 0) {

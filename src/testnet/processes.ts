@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { sep } from 'node:path'
+import { processState } from '../repo/process-state.ts'
 
 export interface ProcessInfo {
   pid: number
@@ -28,11 +29,9 @@ function fromProc (): ProcessInfo[] {
   const out: ProcessInfo[] = []
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
+    const state = processState(entry)
+    if (state == null || state === 'Z' || state === 'X') continue
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
-      // the state letter follows the command name, which is in parentheses and may itself hold spaces or ')'
-      const state = stat.charAt(stat.lastIndexOf(')') + 2)
-      if (state === 'Z' || state === 'X') continue
       const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(a => a !== '').join(' ')
       out.push({ pid: Number(entry), args })
     } catch {
@@ -67,9 +66,13 @@ export function daemonsUnder (root: string, processes: ProcessInfo[] = listProce
   return processes.filter(p => p.args.includes(marker))
 }
 
-/** The `cpnet testnet up` process of a state's upPid, if it still runs (and the pid was not reused). */
+/**
+ * The process that started the testnet (`cpnet testnet up`, or `testnet demo`,
+ * which runs an up of its own) of a state's upPid, if it still runs and the
+ * pid was not reused.
+ */
 export function upProcess (upPid: number | undefined, processes: ProcessInfo[] = listProcesses()): ProcessInfo | undefined {
-  return upPid == null ? undefined : processes.find(p => p.pid === upPid && / testnet .*\bup\b/.test(p.args))
+  return upPid == null ? undefined : processes.find(p => p.pid === upPid && / testnet .*\b(up|demo)\b/.test(p.args))
 }
 
 /**

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { ENV_PREFIX } from '../../src/config/env.ts'
 
 export const CLI_ENTRY = fileURLToPath(new URL('../../dist/src/cli/index.js', import.meta.url))
 
@@ -11,7 +12,7 @@ export interface CliResult { code: number | null, stdout: string, stderr: string
 
 /** Environment without the caller's CPNET_* settings, so a developer's shell cannot change a test. */
 export function cleanEnv (extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CPNET_')))
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith(ENV_PREFIX)))
   return { ...env, ...extra }
 }
 

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { listProcesses } from '../../src/testnet/processes.ts'
+import { listProcesses, signalNode } from '../../src/testnet/processes.ts'
 import type { TestnetStatus } from '../../src/testnet/status.ts'
 import type { TestnetState } from '../../src/testnet/state.ts'
 import { CLI_ENTRY, cleanEnv, runCli, type CliResult } from '../helpers/cli.ts'
@@ -29,9 +29,7 @@ function runningUnder (dir: string): number[] {
 
 function killAll (pids: number[]): void {
   for (const pid of pids) {
-    for (const target of [-pid, pid]) {
-      try { process.kill(target, 'SIGKILL') } catch {}
-    }
+    try { signalNode(pid, 'SIGKILL') } catch {}
   }
 }
 
