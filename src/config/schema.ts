@@ -9,14 +9,15 @@ import { ProviderConfigSchema } from '../inventory/pool.ts'
 
 const strict = { additionalProperties: false } as const
 const Port = Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 lets the OS choose' })
-const multiaddrs = (description: string) => Type.Array(Type.String({ minLength: 1 }), { maxItems: 64, description })
+/** A list of non-empty strings (multiaddrs, hosts, a command's argv). */
+const Strings = (description: string) => Type.Array(Type.String({ minLength: 1 }), { maxItems: 64, description })
 
 export const RpcConfigSchema = Type.Object({
   host: Type.String({ minLength: 1, description: 'Address the JSON-RPC server binds to' }),
   port: Port,
   allowRemote: Type.Boolean({ description: 'Allow binding to a non-loopback address (the token is then the only guard)' }),
-  allowedHosts: Type.Array(Type.String({ minLength: 1 }), { maxItems: 64, description: 'Host header values accepted besides loopback names and addresses' }),
-  cors: Type.Array(Type.String({ minLength: 1 }), { maxItems: 64, description: 'Origins allowed to call the API from a browser; empty means none' }),
+  allowedHosts: Strings('Host header values accepted besides loopback names and addresses'),
+  cors: Strings('Origins allowed to call the API from a browser; empty means none'),
   maxBodyBytes: Type.Integer({ minimum: 1024, maximum: 64 * 1024 * 1024, description: 'Largest request body (HTTP) or message (WebSocket); larger ones get 413 / -32600' }),
   maxBatch: Type.Integer({ minimum: 1, maximum: 10000, description: 'Most calls in one batch; a larger batch is refused whole' }),
   maxWsConnections: Type.Integer({ minimum: 1, maximum: 10000, description: 'Most WebSocket connections at once; more get 503' }),
@@ -61,14 +62,12 @@ export const DiscoveryConfigSchema = Type.Object({
   defaultLimit: Type.Integer({ minimum: 1, maximum: 1000, description: 'Offers returned when the caller gives no limit' })
 }, strict)
 
-const Argv = (description: string) => Type.Array(Type.String({ minLength: 1 }), { maxItems: 64, description })
-
 export const LeaseConfigSchema = Type.Object({
   quoteTtlSec: Seconds(1, 600, 'How long a quote holds capacity for the consumer to accept'),
   maxCounterRounds: Type.Integer({ minimum: 0, maximum: 10, description: 'Counter-offers a provider answers per negotiation' }),
   maxNegotiations: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Negotiations a provider runs at once; more are refused with BUSY' }),
-  startHook: Argv('Command (program and arguments) run when a lease starts; it reads the lease as JSON on stdin and prints the access details as a JSON object; empty: none'),
-  endHook: Argv('Command run when a lease ends (release or expiry); empty: none'),
+  startHook: Strings('Command (program and arguments) run when a lease starts; it reads the lease as JSON on stdin and prints the access details as a JSON object; empty: none'),
+  endHook: Strings('Command run when a lease ends (release or expiry); empty: none'),
   hookTimeoutSec: Seconds(1, 600, 'How long a hook may run'),
   stepTimeoutSec: Seconds(0.1, 600, 'How long either side of a lease stream waits for the next frame'),
   reconcileIntervalSec: Seconds(0.1, 3600, 'How often a consumer asks providers about leases it accepted but never saw confirmed')
@@ -81,9 +80,9 @@ export const PricesConfigSchema = Type.Object({
 }, strict)
 
 export const ConfigSchema = Type.Object({
-  listen: multiaddrs('libp2p listen multiaddrs'),
-  announce: multiaddrs('Multiaddrs announced to peers instead of the listen addresses (e.g. behind NAT)'),
-  bootstrap: multiaddrs('Peers dialled at start, each with /p2p/<peerId>'),
+  listen: Strings('libp2p listen multiaddrs'),
+  announce: Strings('Multiaddrs announced to peers instead of the listen addresses (e.g. behind NAT)'),
+  bootstrap: Strings('Peers dialled at start, each with /p2p/<peerId>'),
   rpc: RpcConfigSchema,
   dht: DhtConfigSchema,
   network: NetworkConfigSchema,
