@@ -4,6 +4,13 @@
  * peers remembered in the peer store (so a restarted node finds its network
  * even when its bootstrap peers are gone). Bootstrap peers are tagged
  * keep-alive, so libp2p redials them when a connection drops.
+ *
+ * When every known peer is connected and the node is still short, it asks the
+ * DHT for the peers closest to itself. kad-dht runs that self-query once, a
+ * second after start, and then only every 5 minutes: a node whose routing
+ * table was still empty at that second learned no peer beyond its bootstrap
+ * list and sat below `minPeers` for minutes (seen in a 21-node network, one
+ * node at 2 peers while the other 20 had 15 or more).
  */
 import { KEEP_ALIVE, type PeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
@@ -19,6 +26,8 @@ export interface BootstrapperInit {
 
 const BOOTSTRAP_TAG_VALUE = 50
 const DIAL_TIMEOUT_MS = 10_000
+/** A self-lookup that finds nobody new in this time ends; the next round may run another. */
+const LOOKUP_TIMEOUT_MS = 10_000
 
 interface Target {
   peerId: PeerId
@@ -32,6 +41,8 @@ export class Bootstrapper {
   private readonly bootstrapPeers: Target[]
   private timer?: NodeJS.Timeout
   private round?: Promise<void>
+  /** Aborts a lookup in flight at stop, so stopping never waits for the DHT. */
+  private stopping = new AbortController()
 
   constructor (libp2p: CpnetLibp2p, log: Logger, init: BootstrapperInit) {
     this.libp2p = libp2p
@@ -53,6 +64,7 @@ export class Bootstrapper {
         tags: { [KEEP_ALIVE]: { value: BOOTSTRAP_TAG_VALUE } }
       })
     }
+    this.stopping = new AbortController()
     this.timer = setInterval(() => { this.tick() }, this.init.intervalMs)
     this.timer.unref()
     this.tick()
@@ -62,6 +74,7 @@ export class Bootstrapper {
     if (this.timer == null) return
     clearInterval(this.timer)
     this.timer = undefined
+    this.stopping.abort()
     await this.round
   }
 
@@ -90,7 +103,8 @@ export class Bootstrapper {
   private async dialRound (): Promise<void> {
     const missing = this.init.minPeers - this.libp2p.getConnections().length
     if (missing <= 0 && this.bootstrapPeers.every(p => this.libp2p.getConnections(p.peerId).length > 0)) return
-    const targets = (await this.candidates()).slice(0, Math.max(missing, this.bootstrapPeers.length))
+    const candidates = await this.candidates()
+    const targets = candidates.slice(0, Math.max(missing, this.bootstrapPeers.length))
     await Promise.all(targets.map(async t => {
       try {
         await this.libp2p.dial(t.addrs.length > 0 ? t.addrs : t.peerId, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
@@ -99,5 +113,20 @@ export class Bootstrapper {
         this.log.debug('dial failed', { peer: t.peerId.toString(), error: (err as Error).message })
       }
     }))
+    if (candidates.length < missing && this.libp2p.getConnections().length < this.init.minPeers) await this.lookUpPeers()
+  }
+
+  /**
+   * A DHT query for the peers closest to this node's own id: it connects to
+   * each peer it asks and puts the peers it hears of in the peer store, where
+   * the next round finds them.
+   */
+  private async lookUpPeers (): Promise<void> {
+    if (this.libp2p.getConnections().length === 0) return
+    let found = 0
+    for await (const peer of this.libp2p.peerRouting.getClosestPeers(this.libp2p.peerId.toMultihash().bytes, { signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(LOOKUP_TIMEOUT_MS)]) })) {
+      if (!peer.id.equals(this.libp2p.peerId)) found++
+    }
+    this.log.debug('looked up peers', { found, connections: this.libp2p.getConnections().length })
   }
 }
