@@ -6,6 +6,7 @@
  * result with an expired member is not used at all. Both
  * maps are bounded; the least recently written entries go first.
  */
+import { capabilityKeys } from './capability.ts'
 import { CACHE_MAX_KEYS, CACHE_MAX_OFFERS } from './constants.ts'
 import type { VerifiedOffer } from './signed-offer.ts'
 
@@ -59,6 +60,21 @@ export class OfferCache {
   cpisOf (peerId: string): string[] {
     const prefix = `cpi:${peerId}/`
     return [...this.offers.keys()].filter(cpi => cpi.startsWith(prefix))
+  }
+
+  /**
+   * The providers of the live offers cached under a capability key: a search
+   * under that key knows of them before it asks the DHT, so one that does not
+   * answer makes the result partial.
+   */
+  providersUnder (key: string, now = Date.now()): string[] {
+    const providers = new Set<string>()
+    for (const { verified } of this.offers.values()) {
+      const { offer } = verified
+      if (offer.withdrawn || verified.expiresAt <= now) continue
+      if (capabilityKeys({ class: offer.resource?.class ?? '', region: offer.region }).includes(key)) providers.add(verified.cpi.peerId.toString())
+    }
+    return [...providers]
   }
 
   /** Records what a search under `key` found. A partial search adds to the last result instead of replacing it. */

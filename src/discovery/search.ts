@@ -5,8 +5,16 @@
  * CPI (newest seq wins), sort and cut to the limit. Whatever has arrived when
  * the deadline passes is returned with `partial: true`. Repeat queries are
  * answered from the cache at once and refreshed in the background.
+ *
+ * The providers a search knows of are those the DHT names, those heard of by
+ * gossip, and those whose offers under the key are cached (a peer just
+ * connected by hand is fetched into the cache): all are asked, and each one
+ * that neither answered nor has a record in the DHT is counted in
+ * `missingProviders`, which makes the result partial. A search never looks
+ * complete when it did not hear from a provider it knew of.
  */
 import type { PeerId, PeerInfo } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../node/libp2p.ts'
 import { parseCpi } from '../identity/cpi.ts'
@@ -51,7 +59,10 @@ export type LiveOverlay = (verified: VerifiedOffer) => VerifiedOffer | null
 
 export interface SearchResult {
   offers: SearchHit[]
+  /** The deadline or the provider cap cut the search short, or a known provider was not heard from. */
   partial: boolean
+  /** Providers known to the search (DHT, gossip, cache) that it did not hear from. */
+  missingProviders: number
   fromCache: boolean
 }
 
@@ -114,7 +125,7 @@ export class OfferSearch {
       const cached = this.cache.result(key)
       if (cached != null) {
         if (cached.ageMs >= this.init.cacheRefreshMs) this.refresh(key)
-        return { offers: rank(cached.offers.map(o => ({ ...o, source: 'cache' }))), partial: false, fromCache: true }
+        return { offers: rank(cached.offers.map(o => ({ ...o, source: 'cache' }))), partial: false, missingProviders: 0, fromCache: true }
       }
     }
     const signal = AbortSignal.any([
@@ -122,9 +133,9 @@ export class OfferSearch {
       this.controller.signal,
       ...(params.signal != null ? [params.signal] : [])
     ])
-    const { offers, partial } = await this.collect(key, signal)
+    const { offers, partial, missingProviders } = await this.collect(key, signal)
     this.cache.setResult(key, offers.map(o => o.verified.offer.cpi), !partial)
-    return { offers: rank(offers), partial, fromCache: false }
+    return { offers: rank(offers), partial, missingProviders, fromCache: false }
   }
 
   /** One CPI: its provider first, then the DHT record, then the cache. */
@@ -140,6 +151,18 @@ export class OfferSearch {
     return live
   }
 
+  /**
+   * Fetches a peer's offers into the cache (after `connect`): a search under
+   * any of their keys then asks this peer too, and says so when it does not
+   * answer. Returns how many live offers the peer has.
+   */
+  async learnFrom (peerId: PeerId, timeoutMs = this.init.fetchTimeoutMs): Promise<number> {
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.controller.signal])
+    const { offers } = await this.fromProvider({ id: peerId, multiaddrs: [] }, signal)
+    for (const offer of offers) this.cache.put(offer)
+    return offers.filter(o => !o.verified.offer.withdrawn).length
+  }
+
   private refresh (key: string): void {
     if (this.refreshing.has(key) || this.controller.signal.aborted) return
     const signal = AbortSignal.any([AbortSignal.timeout(this.init.defaultTimeoutMs), this.controller.signal])
@@ -151,11 +174,14 @@ export class OfferSearch {
   }
 
   /** Providers of `key` and their verified offers, until the query ends or `signal` aborts. */
-  private async collect (key: string, signal: AbortSignal): Promise<{ offers: CachedOffer[], partial: boolean }> {
+  private async collect (key: string, signal: AbortSignal): Promise<{ offers: CachedOffer[], partial: boolean, missingProviders: number }> {
     const found = new Map<string, CachedOffer>()
     const asked = new Set<string>()
-    const jobs: Array<Promise<void>> = []
+    const heardFrom = new Set<string>()
+    /** Known providers left unasked because of the provider cap. */
+    const unasked = new Set<string>()
     let cutShort = false
+    const jobs: Array<Promise<void>> = []
     const keep = (offers: CachedOffer[]): void => {
       for (const offer of offers) {
         const kept = this.cache.put(offer)
@@ -164,33 +190,27 @@ export class OfferSearch {
       }
     }
     const ask = (peer: PeerInfo): void => {
-      asked.add(peer.id.toString())
+      const id = peer.id.toString()
+      if (asked.has(id) || signal.aborted) return
+      if (asked.size >= this.init.maxProviders) {
+        unasked.add(id)
+        return
+      }
+      asked.add(id)
       jobs.push(this.fromProvider(peer, signal).then(({ offers, answered }) => {
         keep(offers)
-        if (!answered) cutShort = true
+        if (answered || offers.length > 0) heardFrom.add(id)
       }))
     }
-    const askHeard = (peer: PeerInfo): void => {
-      if (asked.has(peer.id.toString()) || signal.aborted) return
-      if (asked.size >= this.init.maxProviders) cutShort = true
-      else ask(peer)
-    }
     const heard = this.init.heardProviders
-    for (const peer of heard?.under(key) ?? []) askHeard(peer)
-    const unwatch = heard?.watch(key, askHeard)
+    for (const peer of heard?.under(key) ?? []) ask(peer)
+    for (const id of this.cache.providersUnder(key)) ask({ id: peerIdFromString(id), multiaddrs: [] })
+    const unwatch = heard?.watch(key, ask)
     try {
       const cid = await capabilityCid(key)
-      query: for await (const event of this.init.libp2p.services.dht.findProviders(cid, { signal })) {
+      for await (const event of this.init.libp2p.services.dht.findProviders(cid, { signal })) {
         if (event.name !== 'PROVIDER') continue
-        for (const peer of event.providers) {
-          const id = peer.id.toString()
-          if (asked.has(id)) continue
-          if (asked.size >= this.init.maxProviders) {
-            cutShort = true
-            break query
-          }
-          ask(peer)
-        }
+        for (const peer of event.providers) ask(peer)
       }
     } catch (err) {
       cutShort = true
@@ -199,13 +219,13 @@ export class OfferSearch {
       unwatch?.()
     }
     await Promise.all(jobs)
-    return { offers: [...found.values()], partial: cutShort || signal.aborted }
+    const missingProviders = asked.size - heardFrom.size + unasked.size
+    return { offers: [...found.values()], partial: cutShort || signal.aborted || missingProviders > 0, missingProviders }
   }
 
   /**
    * A provider's verified offers; never throws: a failure is logged and yields
-   * what the DHT has. `answered` is false when the provider ran out of time (a
-   * slow provider makes the result partial; one that refuses, a gone one, does not).
+   * what the DHT has. `answered` is true when the provider itself answered.
    */
   private async fromProvider (peer: PeerInfo, signal: AbortSignal, pools?: string[]): Promise<{ offers: CachedOffer[], answered: boolean }> {
     const { libp2p } = this.init
@@ -223,7 +243,7 @@ export class OfferSearch {
         this.log.debug('offers fetch failed; asking the DHT', { peer: peer.id.toString(), error: (err as Error).message })
         const known = pools?.map(p => `cpi:${peer.id.toString()}/${p}`) ?? this.cache.cpisOf(peer.id.toString())
         const fromDht = await Promise.all(known.map(async cpi => this.fromDht(cpi, signal)))
-        return { offers: fromDht.filter(o => o != null), answered: !step.aborted }
+        return { offers: fromDht.filter(o => o != null), answered: false }
       }
     }
     const verified = await Promise.all(raw.map(async bytes => this.verify(bytes, 'direct', peer.id)))

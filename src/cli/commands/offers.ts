@@ -4,12 +4,12 @@ import { clientAction } from '../client-command.ts'
 import { formatTable } from '../output.ts'
 import type { OfferView } from '../../discovery/view.ts'
 
-interface SearchResult { offers: OfferView[], partial: boolean, fromCache: boolean }
+interface SearchResult { offers: OfferView[], partial: boolean, missingProviders: number, fromCache: boolean }
 
 const MIB_PER_GIB = 1024
 
 /** The table people read: CPI, model, free/total GPUs, GPU memory, price, region. */
-export function renderOffers (offers: OfferView[], partial = false): string {
+export function renderOffers (offers: OfferView[], partial = false, missingProviders = 0): string {
   const table = offers.length === 0
     ? 'no offers'
     : formatTable(['CPI', 'MODEL', 'FREE/TOTAL', 'GPU MEM', 'PRICE/GPU-H', 'REGION'], offers.map(o => [
@@ -20,7 +20,11 @@ export function renderOffers (offers: OfferView[], partial = false): string {
       `${o.price.perGpuHour} ${o.price.currency}`,
       o.region
     ]))
-  return partial ? `${table}\n(partial: the deadline passed before every provider answered)` : table
+  if (!partial) return table
+  const why = missingProviders > 0
+    ? `${missingProviders} provider${missingProviders === 1 ? '' : 's'} known to this node did not answer`
+    : 'the deadline passed before every provider answered'
+  return `${table}\n(partial: ${why})`
 }
 
 export function registerOffers (program: Command): void {
@@ -41,7 +45,7 @@ export function registerOffers (program: Command): void {
           ...(opts.timeout != null ? { timeoutMs: opts.timeout } : {}),
           cache: opts.cache
         }),
-      r => renderOffers(r.offers, r.partial)
+      r => renderOffers(r.offers, r.partial, r.missingProviders)
     ))
   offers.command('get')
     .description('the current offer of one CPI')

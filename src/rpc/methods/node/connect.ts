@@ -17,7 +17,11 @@ export function nodeConnect (node: CpnetNode) {
     params: Type.Object({
       multiaddr: Type.String({ minLength: 1, description: 'e.g. /ip4/127.0.0.1/tcp/7781/p2p/12D3KooW...' })
     }, { additionalProperties: false }),
-    result: Type.Object({ peerId: Type.String(), remoteAddr: Type.String() }),
+    result: Type.Object({
+      peerId: Type.String(),
+      remoteAddr: Type.String(),
+      offers: Type.Integer({ minimum: 0, description: 'Live offers the peer has; fetched into the search cache, so a search right after connect asks this peer too' })
+    }),
     handler: async (params, ctx) => {
       let ma: Multiaddr
       try {
@@ -31,7 +35,8 @@ export function nodeConnect (node: CpnetNode) {
       try {
         const conn = await node.libp2p.dial(ma, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
         await node.libp2p.peerStore.merge(conn.remotePeer, { tags: { [KEEP_ALIVE]: { value: MANUAL_PEER_TAG_VALUE } } })
-        return { peerId: conn.remotePeer.toString(), remoteAddr: conn.remoteAddr.toString() }
+        const offers = await node.discovery.search.learnFrom(conn.remotePeer)
+        return { peerId: conn.remotePeer.toString(), remoteAddr: conn.remoteAddr.toString(), offers }
       } catch (err) {
         throw new RpcError(ErrorCode.SERVER_ERROR, `could not connect to ${params.multiaddr}: ${(err as Error).message}`, { name: (err as Error).name })
       }

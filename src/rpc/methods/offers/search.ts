@@ -10,7 +10,7 @@ export function offersSearch (node: CpnetNode) {
   return defineMethod({
     name: 'offers_search',
     summary: 'Find verified offers that match a filter, from the DHT and the providers themselves',
-    description: 'Filter syntax: docs/FILTERS.md. Returns what arrived before the deadline; partial is true when the deadline cut the search short.',
+    description: 'Filter syntax: docs/FILTERS.md. Returns what arrived before the deadline; partial is true when the deadline cut the search short or a known provider was not heard from (missingProviders counts them).',
     permission: 'read',
     params: Type.Object({
       filter: FilterParamSchema,
@@ -21,13 +21,14 @@ export function offersSearch (node: CpnetNode) {
     }, { additionalProperties: false }),
     result: Type.Object({
       offers: Type.Array(OfferViewSchema),
-      partial: Type.Boolean({ description: 'The deadline (or the provider cap) cut the search short' }),
+      partial: Type.Boolean({ description: 'The deadline or the provider cap cut the search short, or a provider the search knew of was not heard from' }),
+      missingProviders: Type.Integer({ minimum: 0, description: 'Providers the search knew of (from the DHT, gossip or its cache) that it did not hear from, neither directly nor by a DHT record' }),
       fromCache: Type.Boolean()
     }),
     handler: async (params, ctx) => {
       try {
         const result = await node.discovery.search.search({ ...params, signal: ctx.signal })
-        return { offers: result.offers.map(toOfferView), partial: result.partial, fromCache: result.fromCache }
+        return { offers: result.offers.map(toOfferView), partial: result.partial, missingProviders: result.missingProviders, fromCache: result.fromCache }
       } catch (err) {
         throw filterParamError(err)
       }
