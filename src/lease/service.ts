@@ -66,7 +66,7 @@ export class LeaseService {
       ledger: init.ledger,
       config: init.config,
       log: init.logger.forComponent('cpnet:lease:provider'),
-      negotiations: { active: 0 }
+      negotiations: new Set()
     }
     this.consumer = {
       libp2p: init.libp2p,

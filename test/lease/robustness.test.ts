@@ -212,13 +212,16 @@ describe('lease protocol robustness', () => {
     expect(kept.map(l => l.status)).toEqual(['failed'])
   })
 
-  it('a lease that runs out frees its GPUs and ends on both sides', async () => {
+  it('a lease that runs out frees its GPUs, ends on both sides, and cannot be renewed', async () => {
     const before = provider.node.ledger.usage('gpu').free
     const { lease } = await consumer.admin.call<{ lease: LeaseView }>('lease_request', { cpi, gpus: 2, durationSec: 1, maxPrice: { microsPerGpuHour: 2_000_000, currency: 'USD' } })
     expect(provider.node.ledger.usage('gpu').free).toBe(before - 2)
     await waitFor('the lease to expire', () => provider.node.ledger.usage('gpu').free === before)
     expect((await provider.anonymous.call<LeaseView>('lease_get', { leaseId: lease.leaseId })).status).toBe('expired')
     expect((await consumer.anonymous.call<LeaseView>('lease_get', { leaseId: lease.leaseId })).status).toBe('expired')
+    // renewing it is an error naming the end, never the ended lease returned as if renewed
+    await expect(consumer.admin.call('lease_renew', { leaseId: lease.leaseId, extendSec: 60 }))
+      .rejects.toMatchObject({ code: -32013, data: { name: 'LeaseEndedError', leaseId: lease.leaseId, status: 'expired' } })
     await waitFor('the end hook to run on expiry', () => readFileSync(marker, 'utf8').includes(`end ${lease.leaseId}`))
   })
 
