@@ -1,6 +1,6 @@
 /**
  * The lease protocol under bad input and lost messages, spoken raw from a real
- * peer: malformed and oversized frames, forged signatures, replays, other
+ * peer: malformed, oversized and two-body frames, forged signatures, replays, other
  * consumers' leases, retried requests, a Grant that never arrives; and the
  * provider's hooks. After each, the provider goes on serving.
  */
@@ -94,6 +94,20 @@ describe('lease protocol robustness', () => {
     await lp.write(new Uint8Array([0xff, 0xff, 0xff, 0xff]))
     const answer = LeaseMessage.decode(await lp.read({ signal: AbortSignal.timeout(5000) }))
     expect(answer.reject?.code).toBe(RejectCode.INVALID)
+    await stillServes()
+  })
+
+  it('answers a frame with two bodies with Reject INVALID, whichever the decoder would keep', async () => {
+    const query = LeaseMessage.encode({ query: { requestId: new Uint8Array(randomBytes(16)) } })
+    const counter = LeaseMessage.encode({ counter: { microsPerGpuHour: 1n } })
+    // two encoded messages back to back are one message with both fields
+    for (const frame of [[query, counter], [counter, query], [query, query]]) {
+      const stream = await consumer.node.libp2p.dialProtocol(provider.node.peerId, LEASE_PROTOCOL)
+      const lp = lpStream(stream)
+      await lp.write(Buffer.concat(frame))
+      const answer = LeaseMessage.decode(await lp.read({ signal: AbortSignal.timeout(5000) }))
+      expect(answer.reject).toMatchObject({ code: RejectCode.INVALID, message: expect.stringContaining('exactly one body') })
+    }
     await stillServes()
   })
 
