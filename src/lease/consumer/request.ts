@@ -53,6 +53,7 @@ async function checkQuote (ctx: ConsumerContext, ask: LeaseAsk, leaseId: string,
   return a.microsPerGpuHour
 }
 
+/** Asks the provider what became of an accepted lease: the record as its answer leaves it, still pending when none came. */
 async function confirm (ctx: ConsumerContext, record: ConsumerLease): Promise<ConsumerLease> {
   for (let attempt = 0; attempt < QUERY_ATTEMPTS; attempt++) {
     await new Promise(resolve => setTimeout(resolve, QUERY_BACKOFF_MS * 2 ** attempt))
