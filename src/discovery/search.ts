@@ -48,6 +48,8 @@ export interface SearchHit {
   rttMs?: number
   /** Price, free GPUs and seq come from a price update newer than the signed offer. */
   livePrice?: boolean
+  /** One of this node's own offers: shown, but never a lease candidate (a node does not lease from itself). */
+  local?: boolean
 }
 
 /**
@@ -278,14 +280,14 @@ export class OfferSearch {
     const verified = this.init.livePrice?.(offer.verified) ?? offer.verified
     if (verified == null) return undefined
     const peerId = verified.cpi.peerId
-    const rtt = peerId.equals(this.init.libp2p.peerId)
-      ? 0
-      : this.init.libp2p.getConnections(peerId).find(c => c.rtt != null)?.rtt
+    const local = peerId.equals(this.init.libp2p.peerId)
+    const rtt = local ? 0 : this.init.libp2p.getConnections(peerId).find(c => c.rtt != null)?.rtt
     return {
       verified,
       source: offer.source,
       ...(rtt != null ? { rttMs: rtt } : {}),
-      ...(verified !== offer.verified ? { livePrice: true } : {})
+      ...(verified !== offer.verified ? { livePrice: true } : {}),
+      ...(local ? { local: true } : {})
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * The JSON form of a verified offer, as offers_search and offers_get return
  * it: the signed fields as they are (seq and times as numbers, safe because
- * verification bounds them), plus where it came from and the provider's RTT.
+ * verification bounds them), plus where it came from, the provider's RTT and
+ * whether it is this node's own.
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { Type, type Static } from '@sinclair/typebox'
@@ -39,7 +40,8 @@ export const OfferViewSchema = Type.Object({
   addrs: Type.Array(Type.String()),
   source: Type.Union([Type.Literal('direct'), Type.Literal('dht'), Type.Literal('cache')]),
   rttMs: Type.Optional(Type.Number()),
-  livePrice: Type.Optional(Type.Boolean({ description: 'price, availableGpus and seq come from a price update newer than the signed offer' }))
+  livePrice: Type.Optional(Type.Boolean({ description: 'price, availableGpus and seq come from a price update newer than the signed offer' })),
+  local: Type.Optional(Type.Literal(true, { description: "one of this node's own offers: never a lease candidate for this node" }))
 })
 export type OfferView = Static<typeof OfferViewSchema>
 
@@ -83,6 +85,7 @@ export function toOfferView (hit: SearchHit): OfferView {
     addrs: offer.addrs.map(addrText).filter(a => a !== ''),
     source: hit.source,
     ...(hit.rttMs != null ? { rttMs: hit.rttMs } : {}),
-    ...(hit.livePrice === true ? { livePrice: true } : {})
+    ...(hit.livePrice === true ? { livePrice: true } : {}),
+    ...(hit.local === true ? { local: true as const } : {})
   }
 }

@@ -9,8 +9,12 @@ import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
 import { LEASE_FRAME_MAX_BYTES, STEP_TIMEOUT_MS } from './constants.ts'
 import { LeaseProtocolError, LeaseStreamError, LeaseTimeoutError } from './errors.ts'
 import { LeaseMessage } from './pb/lease.ts'
+import { oneofMembersIn } from './oneof.ts'
 
 export type LeaseBody = keyof LeaseMessage
+
+/** The field numbers of LeaseMessage's `body` oneof (proto/lease.proto): request = 1 … ended = 10. */
+const LEASE_BODY_FIELDS: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
 
 export class LeaseChannel {
   readonly stream: Stream
@@ -31,22 +35,24 @@ export class LeaseChannel {
     }
   }
 
-  /** The next frame, which must carry exactly one body. `timeoutMs` overrides the step deadline. */
+  /** The next frame, which must carry exactly one body field, once. `timeoutMs` overrides the step deadline. */
   async receive (timeoutMs = this.stepTimeoutMs): Promise<LeaseMessage> {
     let frame
     try {
-      frame = await this.lp.read({ signal: AbortSignal.timeout(timeoutMs) })
+      frame = (await this.lp.read({ signal: AbortSignal.timeout(timeoutMs) })).subarray()
     } catch (err) {
       throw streamFailure(err, 'waiting for the next lease message', timeoutMs)
     }
+    let bodies: number[]
     let message: LeaseMessage
     try {
+      // counted on the raw fields: the decoder would keep one of two bodies and hide the other
+      bodies = oneofMembersIn(frame, LEASE_BODY_FIELDS)
       message = LeaseMessage.decode(frame)
     } catch (err) {
       throw new LeaseProtocolError(`malformed lease frame: ${(err as Error).message}`)
     }
-    const bodies = bodiesOf(message)
-    if (bodies.length !== 1) throw new LeaseProtocolError(`a lease frame carries one message, this one ${bodies.length}`)
+    if (bodies.length !== 1) throw new LeaseProtocolError(`a lease frame carries exactly one body, this one ${bodies.length} (fields ${bodies.join(', ') || 'none'})`)
     return message
   }
 
@@ -59,12 +65,8 @@ export class LeaseChannel {
   }
 }
 
-function bodiesOf (message: LeaseMessage): LeaseBody[] {
-  return (Object.keys(message) as LeaseBody[]).filter(k => message[k] != null)
-}
-
 function bodyOf (message: LeaseMessage): string {
-  return bodiesOf(message)[0] ?? 'a frame'
+  return (Object.keys(message) as LeaseBody[]).find(k => message[k] != null) ?? 'a frame'
 }
 
 /** A transport failure (deadline, reset, closed stream, oversize frame) as a lease error naming the step. */

@@ -66,7 +66,7 @@ export class LeaseService {
       ledger: init.ledger,
       config: init.config,
       log: init.logger.forComponent('cpnet:lease:provider'),
-      negotiations: { active: 0 }
+      negotiations: new Set()
     }
     this.consumer = {
       libp2p: init.libp2p,
@@ -101,15 +101,18 @@ export class LeaseService {
     return requestLease(this.consumer, ask)
   }
 
-  /** Searches, then tries the matching offers cheapest first, falling back to the next on a refusal. */
+  /** Searches, then tries the matching offers of other nodes cheapest first, falling back to the next on a refusal. */
   async requestByFilter (ask: FilterAsk): Promise<FilterOutcome> {
-    const { offers } = await this.init.search.search({ filter: ask.filter, sort: 'price', limit: ask.attempts * 4 })
+    // room for this node's own offers, which are left out below
+    const limit = ask.attempts * 4 + this.init.inventory.list().length
+    const { offers } = await this.init.search.search({ filter: ask.filter, sort: 'price', limit })
     const candidates = offers.filter(hit => {
       const o = hit.verified.offer
-      return (o.resource?.availableGpus ?? 0) >= ask.gpus && o.price?.currency === ask.currency && (o.price?.microsPerGpuHour ?? 0n) <= ask.maxMicros
+      // a node never leases from itself: its own offers are shown by search, never tried here
+      return hit.local !== true && (o.resource?.availableGpus ?? 0) >= ask.gpus && o.price?.currency === ask.currency && (o.price?.microsPerGpuHour ?? 0n) <= ask.maxMicros
     }).slice(0, ask.attempts)
     if (candidates.length === 0) {
-      throw new NoMatchingOfferError(`no offer matches "${ask.filter}" with ${ask.gpus} free GPUs at ${ask.maxMicros} ${ask.currency} or less`)
+      throw new NoMatchingOfferError(`no offer of another node matches "${ask.filter}" with ${ask.gpus} free GPUs at ${ask.maxMicros} ${ask.currency} or less`)
     }
     const refusals: FilterOutcome['refusals'] = []
     let lastReject: LeaseRejectedError | undefined

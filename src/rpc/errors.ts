@@ -24,7 +24,11 @@ export const ErrorCode = {
   /** The provider refused the lease; data.reason is the protocol's Reject code (NO_CAPACITY, PRICE…). */
   LEASE_REJECTED: -32010,
   /** The lease was accepted but the provider has not confirmed it yet; it stays pending and is asked about again. */
-  LEASE_UNCONFIRMED: -32011
+  LEASE_UNCONFIRMED: -32011,
+  /** The lease was accepted but never granted: the provider holds no lease for it (NOT_FOUND to the Query); none will exist. */
+  LEASE_FAILED: -32012,
+  /** The provider says the lease is over (released or expired): asked for or renewed too late. */
+  LEASE_ENDED: -32013
 } as const
 
 export interface JsonRpcErrorObject {
@@ -96,6 +100,8 @@ const CODES_BY_ERROR_NAME: Record<string, number> = {
   PoolConflictError: ErrorCode.SERVER_ERROR,
   LeaseRejectedError: ErrorCode.LEASE_REJECTED,
   LeaseUnconfirmedError: ErrorCode.LEASE_UNCONFIRMED,
+  LeaseFailedError: ErrorCode.LEASE_FAILED,
+  LeaseEndedError: ErrorCode.LEASE_ENDED,
   LeaseUnknownError: ErrorCode.NOT_FOUND,
   NoMatchingOfferError: ErrorCode.NOT_FOUND,
   LeaseProtocolError: ErrorCode.SERVER_ERROR,

@@ -102,6 +102,31 @@ describe('leases between two daemons', () => {
       .rejects.toMatchObject({ code: -32002 })
   })
 
+  it('never leases from itself: its own offers are shown as local and left out of the candidates', async () => {
+    // a node that provides a cheaper h100 itself and leases one
+    const both = await pool.start({
+      bootstrap: [provider.addrs[0] as string],
+      extraFlags: [{ path: 'provider.pools', flag: 'test', value: [{ name: 'own', model: 'NVIDIA H100 80GB HBM3', gpus: 2, gpuMemoryMib: 81559, price: price(1_000_000), region: 'cn-east-1' }] }]
+    })
+    const ownCpi = `cpi:${both.node.peerId.toString()}/own`
+    let offers: Array<{ cpi: string, local?: boolean }> = []
+    await waitFor('both offers to be found', async () => {
+      offers = (await both.anonymous.call<{ offers: typeof offers }>('offers_search', { filter: 'model=h100', cache: false })).offers
+      return offers.length === 2
+    })
+    expect(offers.map(o => [o.cpi, o.local])).toEqual([[ownCpi, true], [cpi, undefined]])
+
+    const { lease, refusals } = await both.admin.call<Requested>('lease_request', { filter: 'model=h100', gpus: 1, durationSec: 600, maxPrice: price(3_000_000) })
+    expect(lease.cpi).toBe(cpi)
+    expect(refusals).toEqual([])
+    await both.admin.call('lease_release', { leaseId: lease.leaseId })
+    await expect(both.admin.call('lease_request', { filter: 'model=h100', gpus: 1, durationSec: 600, maxPrice: price(1_500_000) }))
+      .rejects.toMatchObject({ code: -32002, message: expect.stringContaining('another node') })
+    await expect(both.admin.call('lease_request', { cpi: ownCpi, gpus: 1, durationSec: 600, maxPrice: price(3_000_000) }))
+      .rejects.toMatchObject({ code: -32602, data: { path: '/cpi' }, message: expect.stringContaining('never leases from itself') })
+    await both.stop()
+  })
+
   it('checks params: cpi or filter, a valid CPI, a lease id', async () => {
     await expect(consumer.admin.call('lease_request', { gpus: 1, durationSec: 60, maxPrice: price(1) })).rejects.toMatchObject({ code: -32602 })
     await expect(consumer.admin.call('lease_request', { cpi: 'cpi:nope/h100', gpus: 1, durationSec: 60, maxPrice: price(1) })).rejects.toMatchObject({ code: -32602, data: { path: '/cpi' } })

@@ -1,6 +1,6 @@
 /**
  * The lease protocol under bad input and lost messages, spoken raw from a real
- * peer: malformed and oversized frames, forged signatures, replays, other
+ * peer: malformed, oversized and two-body frames, forged signatures, replays, other
  * consumers' leases, retried requests, a Grant that never arrives; and the
  * provider's hooks. After each, the provider goes on serving.
  */
@@ -94,6 +94,20 @@ describe('lease protocol robustness', () => {
     await lp.write(new Uint8Array([0xff, 0xff, 0xff, 0xff]))
     const answer = LeaseMessage.decode(await lp.read({ signal: AbortSignal.timeout(5000) }))
     expect(answer.reject?.code).toBe(RejectCode.INVALID)
+    await stillServes()
+  })
+
+  it('answers a frame with two bodies with Reject INVALID, whichever the decoder would keep', async () => {
+    const query = LeaseMessage.encode({ query: { requestId: new Uint8Array(randomBytes(16)) } })
+    const counter = LeaseMessage.encode({ counter: { microsPerGpuHour: 1n } })
+    // two encoded messages back to back are one message with both fields
+    for (const frame of [[query, counter], [counter, query], [query, query]]) {
+      const stream = await consumer.node.libp2p.dialProtocol(provider.node.peerId, LEASE_PROTOCOL)
+      const lp = lpStream(stream)
+      await lp.write(Buffer.concat(frame))
+      const answer = LeaseMessage.decode(await lp.read({ signal: AbortSignal.timeout(5000) }))
+      expect(answer.reject).toMatchObject({ code: RejectCode.INVALID, message: expect.stringContaining('exactly one body') })
+    }
     await stillServes()
   })
 
@@ -212,13 +226,16 @@ describe('lease protocol robustness', () => {
     expect(kept.map(l => l.status)).toEqual(['failed'])
   })
 
-  it('a lease that runs out frees its GPUs and ends on both sides', async () => {
+  it('a lease that runs out frees its GPUs, ends on both sides, and cannot be renewed', async () => {
     const before = provider.node.ledger.usage('gpu').free
     const { lease } = await consumer.admin.call<{ lease: LeaseView }>('lease_request', { cpi, gpus: 2, durationSec: 1, maxPrice: { microsPerGpuHour: 2_000_000, currency: 'USD' } })
     expect(provider.node.ledger.usage('gpu').free).toBe(before - 2)
     await waitFor('the lease to expire', () => provider.node.ledger.usage('gpu').free === before)
     expect((await provider.anonymous.call<LeaseView>('lease_get', { leaseId: lease.leaseId })).status).toBe('expired')
     expect((await consumer.anonymous.call<LeaseView>('lease_get', { leaseId: lease.leaseId })).status).toBe('expired')
+    // renewing it is an error naming the end, never the ended lease returned as if renewed
+    await expect(consumer.admin.call('lease_renew', { leaseId: lease.leaseId, extendSec: 60 }))
+      .rejects.toMatchObject({ code: -32013, data: { name: 'LeaseEndedError', leaseId: lease.leaseId, status: 'expired' } })
     await waitFor('the end hook to run on expiry', () => readFileSync(marker, 'utf8').includes(`end ${lease.leaseId}`))
   })
 

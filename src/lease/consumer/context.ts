@@ -6,7 +6,7 @@ import type { CpnetLibp2p } from '../../node/libp2p.ts'
 import { verifySignedLease } from '../agreement.ts'
 import { LeaseChannel, streamFailure } from '../channel.ts'
 import { ACCESS_MAX_BYTES, LEASE_PROTOCOL } from '../constants.ts'
-import { LeaseProtocolError } from '../errors.ts'
+import { LeaseEndedError, LeaseFailedError, LeaseProtocolError, LeaseUnconfirmedError } from '../errors.ts'
 import { SignedLease, type Ended, type Grant } from '../pb/lease.ts'
 import type { ConsumerLease, ConsumerLeaseStore } from './store.ts'
 
@@ -60,4 +60,24 @@ export async function storeEnded (ctx: ConsumerContext, record: ConsumerLease, e
   await checkLease(ctx, record, ended.lease)
   const status = ended.status === 'released' ? 'released' : 'expired'
   return ctx.store.put({ ...record, status, lease: toBase64(SignedLease.encode(ended.lease), 'base64') })
+}
+
+/**
+ * What a lease call (request, renewal) returns: the lease only when it is
+ * granted and active. Any other outcome is the error that names it, so a
+ * caller that checks for an error never takes a lease it does not hold.
+ */
+export function granted (record: ConsumerLease): ConsumerLease {
+  const outcome = { leaseId: record.leaseId, status: record.status }
+  switch (record.status) {
+    case 'active':
+      return record
+    case 'failed':
+      throw new LeaseFailedError(`lease ${record.leaseId} was not granted: ${record.error ?? 'the provider has no lease for it'}`, outcome)
+    case 'released':
+    case 'expired':
+      throw new LeaseEndedError(`lease ${record.leaseId} is ${record.status}: the provider says it is over`, outcome)
+    case 'pending':
+      throw new LeaseUnconfirmedError(`lease ${record.leaseId} was accepted but ${record.provider} has not confirmed it; it stays pending and will be asked about again`, outcome)
+  }
 }

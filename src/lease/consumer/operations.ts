@@ -10,7 +10,7 @@ import { releasePayload, signAgreement } from '../agreement.ts'
 import { RELEASE_SIGNATURE_DOMAIN } from '../constants.ts'
 import { LeaseNotActiveError, LeaseProtocolError, LeaseRejectedError } from '../errors.ts'
 import { Agreement, SignedLease, type LeaseMessage } from '../pb/lease.ts'
-import { openChannel, storeEnded, storeGrant, type ConsumerContext } from './context.ts'
+import { granted, openChannel, storeEnded, storeGrant, type ConsumerContext } from './context.ts'
 import type { ConsumerLease } from './store.ts'
 
 export function signedLeaseOf (record: ConsumerLease): SignedLease {
@@ -37,7 +37,8 @@ export async function renewLease (ctx: ConsumerContext, record: ConsumerLease, e
   const current = Agreement.decode(signedLeaseOf(record).agreement)
   const next = Agreement.encode({ ...current, end: current.end + BigInt(extendSec * 1000), version: current.version + 1 })
   const answer = await exchange(ctx, record, { renew: { agreement: next, consumerSignature: await signAgreement(ctx.privateKey, next) } })
-  if (answer.ended != null) return storeEnded(ctx, record, answer.ended)
+  // the lease ran out (or was released) before the renewal arrived: recorded, and an error to the caller
+  if (answer.ended != null) return granted(await storeEnded(ctx, record, answer.ended))
   if (answer.grant?.lease == null || !equals(answer.grant.lease.agreement, next)) throw new LeaseProtocolError('the renewal was answered with another agreement')
   return storeGrant(ctx, record, answer.grant)
 }

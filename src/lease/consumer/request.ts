@@ -3,6 +3,8 @@
  * Quote]* → Accept → Grant. Every quote is checked against what was asked;
  * the lease is recorded `pending` (synced) before the Accept goes out, and a
  * Grant that does not arrive is recovered by Query, never lost silently.
+ * The caller gets the lease only when it is granted; every other outcome
+ * (refused, failed, ended, unconfirmed) is an error.
  */
 import { randomBytes } from 'node:crypto'
 import { equals } from 'uint8arrays/equals'
@@ -10,9 +12,9 @@ import { toString as toHex } from 'uint8arrays/to-string'
 import { parseCpi } from '../../identity/cpi.ts'
 import { agreementHash, leaseIdFor, parseAgreement, signAgreement, verifyAgreementSignature } from '../agreement.ts'
 import { QUERY_ATTEMPTS, QUERY_BACKOFF_MS, REQUEST_ID_MIN_BYTES } from '../constants.ts'
-import { LeaseProtocolError, LeaseRejectedError, LeaseUnconfirmedError } from '../errors.ts'
+import { LeaseProtocolError, LeaseRejectedError } from '../errors.ts'
 import { RejectCode, type Quote } from '../pb/lease.ts'
-import { openChannel, storeEnded, storeGrant, type ConsumerContext } from './context.ts'
+import { granted, openChannel, storeEnded, storeGrant, type ConsumerContext } from './context.ts'
 import { queryLease } from './query.ts'
 import type { ConsumerLease } from './store.ts'
 
@@ -51,6 +53,7 @@ async function checkQuote (ctx: ConsumerContext, ask: LeaseAsk, leaseId: string,
   return a.microsPerGpuHour
 }
 
+/** Asks the provider what became of an accepted lease: the record as its answer leaves it, still pending when none came. */
 async function confirm (ctx: ConsumerContext, record: ConsumerLease): Promise<ConsumerLease> {
   for (let attempt = 0; attempt < QUERY_ATTEMPTS; attempt++) {
     await new Promise(resolve => setTimeout(resolve, QUERY_BACKOFF_MS * 2 ** attempt))
@@ -61,7 +64,7 @@ async function confirm (ctx: ConsumerContext, record: ConsumerLease): Promise<Co
       ctx.log.debug('lease query failed', { lease: record.leaseId, attempt, error: (err as Error).message })
     }
   }
-  throw new LeaseUnconfirmedError(`lease ${record.leaseId} was accepted but ${record.provider} has not confirmed it; it stays pending and will be asked about again`)
+  return record // still pending: granted() reports it unconfirmed
 }
 
 export async function requestLease (ctx: ConsumerContext, ask: LeaseAsk): Promise<ConsumerLease> {
@@ -94,7 +97,8 @@ export async function requestLease (ctx: ConsumerContext, ask: LeaseAsk): Promis
         continue
       }
       if (price > ask.maxMicros) throw new LeaseRejectedError(RejectCode.PRICE, `the provider's last price ${price} is above the maximum ${ask.maxMicros}`)
-      return await accept(ctx, channel, { leaseId, requestId: toHex(requestId, 'base16'), provider: cpi.peerId.toString(), cpi: ask.cpi, gpus: ask.gpus }, message.quote)
+      // a lease only when granted: a failed, ended or unconfirmed outcome is thrown as its error
+      return granted(await accept(ctx, channel, { leaseId, requestId: toHex(requestId, 'base16'), provider: cpi.peerId.toString(), cpi: ask.cpi, gpus: ask.gpus }, message.quote))
     }
   } finally {
     await channel.close()

@@ -16,8 +16,12 @@ export interface ProviderContext {
   ledger: Ledger
   config: Config['lease']
   log: Logger
-  /** Negotiations in progress now; above config.maxNegotiations new ones get BUSY. */
-  negotiations: { active: number }
+  /**
+   * Lease ids being negotiated by this process now; above
+   * config.maxNegotiations new ones get BUSY. Only these answer a Query with
+   * BUSY: a hold left by a negotiation that died (a restart) never becomes a lease.
+   */
+  negotiations: Set<string>
 }
 
 /** What the provider keeps with each lease in its ledger. */

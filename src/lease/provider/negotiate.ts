@@ -68,17 +68,21 @@ export async function negotiate (ctx: ProviderContext, channel: LeaseChannel, co
     await sendLeaseState(channel, existing)
     return
   }
-  if (ctx.negotiations.active >= ctx.config.maxNegotiations) {
+  if (ctx.negotiations.has(terms.leaseId)) {
+    await sendReject(channel, RejectCode.BUSY, 'that request is being negotiated already')
+    return
+  }
+  if (ctx.negotiations.size >= ctx.config.maxNegotiations) {
     await sendReject(channel, RejectCode.BUSY, 'too many negotiations in progress; try again shortly')
     return
   }
-  ctx.negotiations.active++
+  ctx.negotiations.add(terms.leaseId)
   try {
     // a hold left by an earlier attempt of this request (its stream died) is replaced
     await ctx.ledger.releaseHold(terms.leaseId)
     await quoteUntilSettled(ctx, channel, consumer, req, terms)
   } finally {
-    ctx.negotiations.active--
+    ctx.negotiations.delete(terms.leaseId)
     await ctx.ledger.releaseHold(terms.leaseId)
   }
 }

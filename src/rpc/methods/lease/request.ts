@@ -12,7 +12,7 @@ export function leaseRequest (node: CpnetNode) {
   return defineMethod({
     name: 'lease_request',
     summary: 'Negotiate a lease with a provider: by CPI, or the cheapest offer matching a filter',
-    description: 'With a filter, matching offers are tried cheapest first and the next is tried when one refuses. The lease is held co-signed by both peers. A lease accepted but not confirmed fails with -32011 and stays pending (lease_get shows it) until the provider answers.',
+    description: 'With a filter, matching offers of other nodes are tried cheapest first (this node never leases from itself) and the next is tried when one refuses. The lease is held co-signed by both peers. The lease returned is always active, granted by the provider. A lease accepted but not confirmed fails with -32011 and stays pending (lease_get shows it) until the provider answers; one the provider then holds no record of fails with -32012 (failed), one it reports over with -32013.',
     permission: 'write',
     params: Type.Object({
       cpi: Type.Optional(CpiParamSchema),
@@ -37,7 +37,9 @@ export function leaseRequest (node: CpnetNode) {
         bidMicros: params.bidMicrosPerGpuHour != null ? BigInt(params.bidMicrosPerGpuHour) : undefined
       }
       if (params.cpi != null) {
-        parseCpiParam(params.cpi)
+        if (parseCpiParam(params.cpi).peerId.equals(node.peerId)) {
+          throw new InvalidParamsError('/cpi', "is one of this node's own pools; a node never leases from itself")
+        }
         return { lease: consumerLeaseView(await node.leases.request({ ...ask, cpi: params.cpi })), refusals: [] }
       }
       try {
