@@ -2,7 +2,8 @@ import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
 import { formatFields, formatTable } from '../output.ts'
 import { formatTime, parseDuration } from '../args.ts'
-import { formatPrice, priceArg } from '../price-arg.ts'
+import { priceArg } from '../price-arg.ts'
+import { formatAmount, formatPrice } from '../../units/price.ts'
 import type { LeaseView } from '../../lease/view.ts'
 
 interface Requested { lease: LeaseView, refusals: Array<{ cpi: string, reason: string }> }
@@ -11,7 +12,7 @@ export function renderLeases (leases: LeaseView[]): string {
   return leases.length === 0
     ? 'no leases'
     : formatTable(['LEASE', 'ROLE', 'STATUS', 'GPUS', 'PRICE/GPU-H', 'ENDS', 'CPI'], leases.map(l => [
-      l.leaseId, l.role, l.status, l.gpus, l.price != null ? formatPrice(l.price.microsPerGpuHour, l.price.currency) : undefined, formatTime(l.end), l.cpi
+      l.leaseId, l.role, l.status, l.gpus, l.price != null ? formatAmount(l.price.microsPerGpuHour, l.price.currency) : undefined, formatTime(l.end), l.cpi
     ]))
 }
 
@@ -24,7 +25,7 @@ export function renderLease (l: LeaseView): string {
     ['Provider', l.provider],
     ['Consumer', l.consumer],
     ['GPUs', l.gpus],
-    ['Price', l.price != null ? `${formatPrice(l.price.microsPerGpuHour, l.price.currency)} per GPU-hour` : undefined],
+    ['Price', l.price != null ? formatPrice(l.price.microsPerGpuHour, l.price.currency) : undefined],
     ['Starts', formatTime(l.start)],
     ['Ends', formatTime(l.end)],
     ['Version', l.version],
