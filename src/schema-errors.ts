@@ -49,7 +49,7 @@ function length (min: number | undefined, max: number | undefined): string {
 }
 
 /** What a schema accepts, in words: "a whole number from 1 to 1024", "one of "client", "server"". */
-export function accepted (schema: TSchema): string {
+function accepted (schema: TSchema): string {
   const s = fields(schema)
   switch (schema[Kind]) {
     case 'Literal': return JSON.stringify(s.const)
@@ -57,7 +57,7 @@ export function accepted (schema: TSchema): string {
       const branches = s.anyOf ?? []
       return branches.every(b => b[Kind] === 'Literal')
         ? `one of ${branches.map(b => JSON.stringify(fields(b).const)).join(', ')}`
-        : branches.map(accepted).join(' or ')
+        : [...new Set(branches.map(accepted))].join(' or ')
     }
     case 'String':
       if (s.pattern != null) return s.description != null ? lowerFirst(s.description) : `text matching ${s.pattern}`
