@@ -141,7 +141,7 @@ describe('leases between two daemons', () => {
     expect(lease.cpi).toBe(cpi)
     await consumer.admin.call('lease_release', { leaseId: lease.leaseId })
     await expect(consumer.admin.call('lease_request', { filter: 'model=a100', gpus: 1, durationSec: 600, maxPrice: price(3_000_000) }))
-      .rejects.toMatchObject({ code: -32002 })
+      .rejects.toMatchObject({ code: -32002, message: 'no offer matches "model=a100" with 1 free GPUs at 3 USD/GPU-h or less' })
   })
 
   it('checks params: cpi or filter, a valid CPI, a lease id', async () => {
