@@ -7,7 +7,7 @@ import type { PriceNotification } from '../pricing/subscriptions.ts'
 import type { PriceView } from '../pricing/view.ts'
 import { formatTime } from './args.ts'
 import { formatTable } from './output.ts'
-import { formatPrice } from './price-arg.ts'
+import { formatAmount } from '../units/price.ts'
 
 export class LivePrices {
   private readonly rows = new Map<string, PriceView>()
@@ -43,7 +43,7 @@ export function renderPrices (views: PriceView[], time: 'age' | 'issued' = 'age'
     v.class,
     v.region,
     `${v.availableGpus}/${v.totalGpus}`,
-    formatPrice(v.price.microsPerGpuHour, v.price.currency),
+    formatAmount(v.price.microsPerGpuHour, v.price.currency),
     time === 'age' ? `${Math.max(0, Math.round((now - v.issuedAt) / 1000))}s` : formatTime(v.issuedAt),
     v.cpi
   ]))

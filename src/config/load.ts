@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
 import { multiaddr } from '@multiformats/multiaddr'
+import { floorProblem } from '../inventory/pool.ts'
 import { CONFIG_DIR } from '../package.ts'
+import { describeSchemaError } from '../schema-errors.ts'
 import { ConfigSchema, type Config } from './schema.ts'
 import { ConfigError, type ConfigIssue } from './errors.ts'
 import { readEnvOverrides, setPath } from './env.ts'
@@ -128,6 +130,10 @@ function checkRules (config: Config): Array<Omit<ConfigIssue, 'source'>> {
   if (config.provider.minLeaseSec > config.provider.maxLeaseSec) {
     issues.push({ field: 'provider.minLeaseSec', problem: `${config.provider.minLeaseSec} is above provider.maxLeaseSec (${config.provider.maxLeaseSec})` })
   }
+  config.provider.pools.forEach((pool, i) => {
+    const problem = floorProblem(pool, config.provider)
+    if (problem != null) issues.push({ field: `provider.pools.${i}.floorMicrosPerGpuHour`, problem })
+  })
   return issues
 }
 
@@ -137,7 +143,7 @@ export function validateConfig (candidate: unknown, sources: Map<string, string>
     .slice(0, 20)
     .map(e => {
       const field = pointerToDotted(e.path)
-      return { field, source: sourceOf(field, sources), problem: e.message }
+      return { field, source: sourceOf(field, sources), problem: describeSchemaError(e) }
     })
   if (schemaIssues.length > 0) throw new ConfigError(dedupe(schemaIssues))
   const config = candidate as Config

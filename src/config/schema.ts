@@ -27,7 +27,7 @@ export const RpcConfigSchema = Type.Object({
 export const DhtConfigSchema = Type.Object({
   mode: Type.Union([Type.Literal('server'), Type.Literal('client')], { description: 'server answers DHT queries for others; client only asks' }),
   addresses: Type.Union([Type.Literal('public'), Type.Literal('all')], { description: 'public drops private and loopback addresses from DHT peer info; all keeps them (local networks)' }),
-  protocol: Type.String({ pattern: '^/', description: 'Kademlia protocol id; nodes with different ids form different DHTs' })
+  protocol: Type.String({ pattern: '^/', description: 'Kademlia protocol id, starting with /; nodes with different ids form different DHTs' })
 }, strict)
 
 export const NetworkConfigSchema = Type.Object({

@@ -6,6 +6,7 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { Type, type Static } from '@sinclair/typebox'
+import { PriceShapeSchema, priceShape } from '../units/price.ts'
 import type { SearchHit } from './search.ts'
 
 export const OfferViewSchema = Type.Object({
@@ -30,11 +31,7 @@ export const OfferViewSchema = Type.Object({
   }),
   region: Type.String(),
   labels: Type.Array(Type.String()),
-  price: Type.Object({
-    microsPerGpuHour: Type.Integer(),
-    currency: Type.String(),
-    perGpuHour: Type.Number({ description: 'microsPerGpuHour / 1e6, for display' })
-  }),
+  price: PriceShapeSchema,
   minLeaseSec: Type.Integer(),
   maxLeaseSec: Type.Integer(),
   addrs: Type.Array(Type.String()),
@@ -56,7 +53,6 @@ function addrText (bytes: Uint8Array): string {
 export function toOfferView (hit: SearchHit): OfferView {
   const { offer, cpi, seq, expiresAt } = hit.verified
   const r = offer.resource
-  const micros = Number(offer.price?.microsPerGpuHour ?? 0n)
   return {
     cpi: offer.cpi,
     provider: cpi.peerId.toString(),
@@ -79,7 +75,7 @@ export function toOfferView (hit: SearchHit): OfferView {
     },
     region: offer.region,
     labels: offer.labels,
-    price: { microsPerGpuHour: micros, currency: offer.price?.currency ?? '', perGpuHour: micros / 1_000_000 },
+    price: priceShape(offer.price?.microsPerGpuHour ?? 0n, offer.price?.currency ?? ''),
     minLeaseSec: offer.minLeaseSec,
     maxLeaseSec: offer.maxLeaseSec,
     addrs: offer.addrs.map(addrText).filter(a => a !== ''),

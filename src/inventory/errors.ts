@@ -4,3 +4,13 @@ import { defineError } from '../errors.ts'
 export const PoolConflictError = defineError('PoolConflictError', 'CPNET_POOL_CONFLICT')
 
 export const PoolNotFoundError = defineError('PoolNotFoundError', 'CPNET_POOL_NOT_FOUND')
+
+/** A pool spec that cannot stand as declared; `field` names the culprit (e.g. floorMicrosPerGpuHour). */
+export class PoolSpecError extends defineError('PoolSpecError', 'CPNET_POOL_SPEC') {
+  readonly field: string
+
+  constructor (field: string, message: string) {
+    super(message)
+    this.field = field
+  }
+}

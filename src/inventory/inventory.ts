@@ -9,10 +9,10 @@ import { FullCapacity, type CapacitySource } from './capacity.ts'
 import { CLASS_PATTERN } from './classes.ts'
 import { mergePools } from './merge.ts'
 import { detectGpus, poolsFromGpus, type RunCommand } from './nvidia-smi.ts'
-import { resolvePool, type Pool, type PoolSpec, type Price, type ProviderConfig } from './pool.ts'
+import { floorProblem, resolvePool, withPrice, type Pool, type PoolSpec, type Price, type ProviderConfig } from './pool.ts'
 import { samePrice, type PriceOverride, type PriceOverrides } from './price-overrides.ts'
 import type { PoolStore } from './store.ts'
-import { PoolConflictError, PoolNotFoundError } from './errors.ts'
+import { PoolConflictError, PoolNotFoundError, PoolSpecError } from './errors.ts'
 
 export type PoolChange =
   | { kind: 'added' | 'updated', pool: Pool }
@@ -102,6 +102,8 @@ export class Inventory {
     if (this.init.config.pools.some(p => p.name === spec.name)) {
       throw new PoolConflictError(`pool "${spec.name}" is declared in config.json; change it there`)
     }
+    const floor = floorProblem(spec, this.init.config)
+    if (floor != null) throw new PoolSpecError('floorMicrosPerGpuHour', `pool "${spec.name}": ${floor}`)
     this.resolve(spec, 'rpc')
     await this.init.store.put(spec)
     this.added.set(spec.name, spec)
@@ -113,7 +115,8 @@ export class Inventory {
 
   /**
    * Sets a pool's price, whatever its source, and keeps it across restarts
-   * until the pool's declared price changes (see price-overrides.ts).
+   * until the pool's declared price changes (see price-overrides.ts). The
+   * floor follows as withPrice says: never above the price.
    */
   async setPrice (name: string, price: Price): Promise<Pool> {
     const pool = this.pools.get(name)
@@ -153,7 +156,7 @@ export class Inventory {
       try {
         const pool = this.resolve(spec, source)
         const override = this.overrides.get(pool.name)
-        pools.set(spec.name, override != null && samePrice(override.replaced, pool.price) ? { ...pool, price: override.price } : pool)
+        pools.set(spec.name, override != null && samePrice(override.replaced, pool.price) ? withPrice(pool, override.price) : pool)
       } catch (err) {
         this.log.warn('ignoring an unusable pool', { pool: spec.name, source, error: (err as Error).message })
       }

@@ -6,6 +6,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { POOL_NAME_PATTERN } from '../identity/cpi.ts'
+import { formatPrice } from '../units/price.ts'
 import { resourceClass } from './classes.ts'
 
 const strict = { additionalProperties: false } as const
@@ -21,17 +22,18 @@ export const MAX_LEASE_SEC = 7 * 24 * 3600
 
 const Count = (max: number, description: string) => Type.Integer({ minimum: 0, maximum: max, description })
 
-export const RegionSchema = Type.String({ pattern: REGION_PATTERN, description: 'Where the pool is, e.g. cn-east-1 (ISO country + zone)' })
-export const LabelsSchema = Type.Array(Type.String({ pattern: LABEL_PATTERN }), { maxItems: MAX_LABELS, description: 'Free-form tags a filter can ask for (label=spot)' })
+export const RegionSchema = Type.String({ pattern: REGION_PATTERN, description: 'Where the pool is, e.g. cn-east-1 (ISO country + zone; lower-case letters, digits and hyphens)' })
+export const PoolNameSchema = Type.String({ pattern: POOL_NAME_PATTERN, description: 'Pool name, the last part of its CPI: up to 63 lower-case letters, digits and hyphens' })
+export const LabelsSchema = Type.Array(Type.String({ pattern: LABEL_PATTERN, description: 'A label: up to 48 lower-case letters, digits and . _ : -' }), { maxItems: MAX_LABELS, description: 'Free-form tags a filter can ask for (label=spot)' })
 
 export const PriceSchema = Type.Object({
   microsPerGpuHour: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Price of one GPU for one hour in millionths of the currency unit' }),
-  currency: Type.String({ pattern: CURRENCY_PATTERN, description: 'ISO 4217 code or ticker, e.g. USD' })
+  currency: Type.String({ pattern: CURRENCY_PATTERN, description: 'ISO 4217 code or ticker in upper case, e.g. USD' })
 }, strict)
 export type Price = Static<typeof PriceSchema>
 
 export const PoolSpecSchema = Type.Object({
-  name: Type.String({ pattern: POOL_NAME_PATTERN, description: 'Pool name, the last part of its CPI' }),
+  name: PoolNameSchema,
   vendor: Type.Optional(Type.String({ pattern: SLUG_PATTERN, description: 'GPU vendor in lower case; default nvidia' })),
   model: Type.String({ minLength: 1, maxLength: MAX_MODEL_CHARS, description: 'GPU model as the vendor names it, e.g. NVIDIA H100 80GB HBM3' }),
   gpus: Type.Integer({ minimum: 1, maximum: 1024, description: 'GPUs in the pool' }),
@@ -83,7 +85,7 @@ export interface Pool {
   region: string
   labels: string[]
   price: Price
-  /** Never above the price: a price set below the declared floor lowers the floor with it. */
+  /** Never above the price (see withPrice). */
   floorMicrosPerGpuHour: number
   minLeaseSec: number
   maxLeaseSec: number
@@ -91,6 +93,31 @@ export interface Pool {
 
 export const DEFAULT_VENDOR = 'nvidia'
 export const DEFAULT_INTERCONNECT = 'pcie'
+
+/**
+ * Why a spec's floor cannot stand, or undefined: a floor is at most the price
+ * the pool is sold at (its own, else the provider's default). Checked where a
+ * person declares a pool (config.json, provider_addPool), so that a floor is
+ * refused rather than silently changed.
+ */
+export function floorProblem (spec: PoolSpec, defaults: ProviderConfig): string | undefined {
+  const price = spec.price ?? defaults.price
+  if (spec.floorMicrosPerGpuHour == null || spec.floorMicrosPerGpuHour <= price.microsPerGpuHour) return undefined
+  return `the floor ${formatPrice(spec.floorMicrosPerGpuHour, price.currency)} is above the price ${formatPrice(price.microsPerGpuHour, price.currency)}${spec.price == null ? ' (provider.price)' : ''}; a floor is at most the price`
+}
+
+/**
+ * The pool at another price. The floor never exceeds the price: a price set
+ * below the floor lowers the floor to it, and a price in another currency
+ * moves the floor with it (to the new price: a floor in the old currency
+ * means nothing). A price raised leaves the floor where it was.
+ */
+export function withPrice (pool: Pool, price: Price): Pool {
+  const floorMicrosPerGpuHour = price.currency === pool.price.currency
+    ? Math.min(pool.floorMicrosPerGpuHour, price.microsPerGpuHour)
+    : price.microsPerGpuHour
+  return { ...pool, price: { ...price }, floorMicrosPerGpuHour }
+}
 
 export function resolvePool (spec: PoolSpec, defaults: ProviderConfig, source: PoolSource): Pool {
   const vendor = spec.vendor ?? DEFAULT_VENDOR
@@ -112,6 +139,7 @@ export function resolvePool (spec: PoolSpec, defaults: ProviderConfig, source: P
     region: spec.region ?? defaults.region,
     labels,
     price,
+    // a declared floor above the price is refused (floorProblem); this cap covers a provider.price lowered later
     floorMicrosPerGpuHour: Math.min(spec.floorMicrosPerGpuHour ?? price.microsPerGpuHour, price.microsPerGpuHour),
     minLeaseSec: spec.minLeaseSec ?? defaults.minLeaseSec,
     maxLeaseSec: spec.maxLeaseSec ?? defaults.maxLeaseSec

@@ -3,7 +3,11 @@
  * below, and a bounded number of counter rounds in which it concedes half the
  * gap each time. Prices are integer millionths per GPU-hour (bigint).
  */
+import { formatPrice } from '../units/price.ts'
+
 export interface PricePolicy {
+  /** The currency of every price here, for the texts a person reads. */
+  currency: string
   listMicros: bigint
   floorMicros: bigint
   maxCounterRounds: number
@@ -14,7 +18,7 @@ export type PolicyAnswer = { price: bigint } | { reject: string }
 /** A consumer's maximum at or above the list price pays the list price; between floor and list, its maximum. */
 export function openingPrice (policy: PricePolicy, maxMicros: bigint): PolicyAnswer {
   if (maxMicros < policy.floorMicros) {
-    return { reject: `the most you pay (${maxMicros}) is below what this pool is leased for` }
+    return { reject: `the most you pay (${formatPrice(maxMicros, policy.currency)}) is below what this pool is leased for` }
   }
   return { price: maxMicros < policy.listMicros ? maxMicros : policy.listMicros }
 }

@@ -12,6 +12,7 @@ import type { LeaseEntry } from '../ledger/types.ts'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../node/libp2p.ts'
 import type { NodeDb } from '../node/db.ts'
+import { formatPrice } from '../units/price.ts'
 import { LEASE_MAX_INBOUND_STREAMS, LEASE_MAX_OUTBOUND_STREAMS, LEASE_PROTOCOL } from './constants.ts'
 import type { ConsumerContext } from './consumer/context.ts'
 import { releaseLease, renewLease } from './consumer/operations.ts'
@@ -112,7 +113,7 @@ export class LeaseService {
       return hit.local !== true && (o.resource?.availableGpus ?? 0) >= ask.gpus && o.price?.currency === ask.currency && (o.price?.microsPerGpuHour ?? 0n) <= ask.maxMicros
     }).slice(0, ask.attempts)
     if (candidates.length === 0) {
-      throw new NoMatchingOfferError(`no offer of another node matches "${ask.filter}" with ${ask.gpus} free GPUs at ${ask.maxMicros} ${ask.currency} or less`)
+      throw new NoMatchingOfferError(`no offer of another node matches "${ask.filter}" with ${ask.gpus} free GPUs at ${formatPrice(ask.maxMicros, ask.currency)} or less`)
     }
     const refusals: FilterOutcome['refusals'] = []
     let lastReject: LeaseRejectedError | undefined

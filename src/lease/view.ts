@@ -6,11 +6,15 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { toString as toBase64 } from 'uint8arrays/to-string'
 import type { LeaseEntry } from '../ledger/types.ts'
+import { priceShape, PriceShapeSchema, unitsText } from '../units/price.ts'
+import { leaseUsage } from './billing.ts'
 import { parseAgreement } from './agreement.ts'
 import type { ConsumerLease } from './consumer/store.ts'
 import { signedLeaseOf as consumerSigned } from './consumer/operations.ts'
 import { accessOf, signedLeaseOf as providerSigned } from './provider/context.ts'
 import type { SignedLease } from './pb/lease.ts'
+
+const END_REASONS = ['released by the consumer', 'reached its end'] as const
 
 export const LeaseViewSchema = Type.Object({
   leaseId: Type.String(),
@@ -20,9 +24,17 @@ export const LeaseViewSchema = Type.Object({
   provider: Type.String(),
   consumer: Type.Optional(Type.String()),
   gpus: Type.Integer(),
-  price: Type.Optional(Type.Object({ microsPerGpuHour: Type.Integer(), currency: Type.String() })),
+  price: Type.Optional(PriceShapeSchema),
   start: Type.Optional(Type.Integer({ description: 'unix ms' })),
-  end: Type.Optional(Type.Integer({ description: 'unix ms' })),
+  end: Type.Optional(Type.Integer({ description: 'unix ms: the agreed end' })),
+  endedAt: Type.Optional(Type.Integer({ description: 'unix ms: when a released or expired lease stopped holding GPUs' })),
+  endReason: Type.Optional(Type.Union(END_REASONS.map(r => Type.Literal(r)), { description: 'Why it ended: released early by the consumer, or reached its agreed end' })),
+  gpuHours: Type.Optional(Type.Number({ description: 'Of an ended lease: GPUs × hours held, the seconds rounded up' })),
+  amountDue: Type.Optional(Type.Object({
+    micros: Type.Integer({ description: 'price × GPUs × seconds held / 3600, rounded half up to an integer micro-unit' }),
+    amount: Type.String({ description: 'The same as a decimal string, e.g. "0.25"' }),
+    currency: Type.String()
+  }, { description: 'Of an ended lease: what it owes for the time it held the GPUs' })),
   version: Type.Optional(Type.Integer({ description: '1, then +1 per renewal' })),
   access: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'From the provider\'s start hook' })),
   signed: Type.Optional(Type.Object({
@@ -34,14 +46,14 @@ export const LeaseViewSchema = Type.Object({
 })
 export type LeaseView = Static<typeof LeaseViewSchema>
 
-function terms (lease: SignedLease): Omit<LeaseView, 'leaseId' | 'role' | 'status' | 'access' | 'error'> {
+function terms (lease: SignedLease) {
   const { agreement: a, provider } = parseAgreement(lease.agreement)
   return {
     cpi: a.cpi,
     provider: provider.toString(),
     consumer: a.consumer,
     gpus: a.gpus,
-    price: { microsPerGpuHour: Number(a.microsPerGpuHour), currency: a.currency },
+    price: priceShape(a.microsPerGpuHour, a.currency),
     start: Number(a.start),
     end: Number(a.end),
     version: a.version,
@@ -58,8 +70,30 @@ function statusAt (status: LeaseView['status'], end: number | undefined): LeaseV
   return status === 'active' && end != null && end <= Date.now() ? 'expired' : status
 }
 
+type Terms = ReturnType<typeof terms>
+type Ending = Pick<LeaseView, 'endedAt' | 'endReason' | 'gpuHours' | 'amountDue'>
+
+/**
+ * When and why a lease ended, what it used and owes; nothing while it runs.
+ * `endedAt` is what the side recorded, else the agreed end for an expiry.
+ */
+function ending (status: LeaseView['status'], t: Terms | undefined, recordedEnd: number | undefined): Ending {
+  if (t == null || (status !== 'released' && status !== 'expired')) return {}
+  const endedAt = recordedEnd ?? t.end
+  const usage = leaseUsage({ gpus: t.gpus, microsPerGpuHour: t.price.microsPerGpuHour, start: t.start, end: t.end }, endedAt)
+  return {
+    endedAt,
+    endReason: status === 'released' ? 'released by the consumer' : 'reached its end',
+    gpuHours: usage.gpuHours,
+    amountDue: { micros: Number(usage.amountDueMicros), amount: unitsText(usage.amountDueMicros), currency: t.price.currency }
+  }
+}
+
 export function consumerLeaseView (record: ConsumerLease): LeaseView {
   const signed = record.lease != null ? terms(consumerSigned(record)) : undefined
+  const status = statusAt(record.status, signed?.end)
+  // a release recorded before endedAt was kept: the record changed when the Ended arrived
+  const recordedEnd = record.endedAt ?? (record.status === 'released' ? record.updatedAt : undefined)
   return {
     leaseId: record.leaseId,
     role: 'consumer',
@@ -67,18 +101,22 @@ export function consumerLeaseView (record: ConsumerLease): LeaseView {
     provider: record.provider,
     gpus: record.gpus,
     ...signed,
-    status: statusAt(record.status, signed?.end),
+    status,
+    ...ending(status, signed, recordedEnd),
     ...(record.access != null ? { access: record.access } : {}),
     ...(record.error != null ? { error: record.error } : {})
   }
 }
 
 export function providerLeaseView (entry: LeaseEntry): LeaseView {
+  const signed = terms(providerSigned(entry))
+  const status = statusAt(entry.status, entry.end)
   return {
     leaseId: entry.id,
     role: 'provider',
-    ...terms(providerSigned(entry)),
-    status: statusAt(entry.status, entry.end),
+    ...signed,
+    status,
+    ...ending(status, signed, entry.endedAt),
     access: accessOf(entry)
   }
 }

@@ -4,10 +4,8 @@
  * times as numbers, safe because verification bounds them) and the CPI's parts.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { OfferViewSchema } from '../discovery/view.ts'
+import { PriceShapeSchema, priceShape } from '../units/price.ts'
 import type { VerifiedPriceUpdate } from './message.ts'
-
-const MICROS_PER_UNIT = 1_000_000
 
 export const PriceViewSchema = Type.Object({
   cpi: Type.String(),
@@ -16,7 +14,7 @@ export const PriceViewSchema = Type.Object({
   seq: Type.Integer({ description: 'From the same per-CPI counter as offers: the higher is the later word' }),
   class: Type.String(),
   region: Type.String(),
-  price: OfferViewSchema.properties.price,
+  price: PriceShapeSchema,
   availableGpus: Type.Integer(),
   totalGpus: Type.Integer(),
   issuedAt: Type.Integer({ description: 'unix ms' }),
@@ -27,7 +25,6 @@ export type PriceView = Static<typeof PriceViewSchema>
 
 export function toPriceView (verified: VerifiedPriceUpdate): PriceView {
   const { update, cpi } = verified
-  const micros = Number(update.price?.microsPerGpuHour ?? 0n)
   return {
     cpi: update.cpi,
     provider: cpi.peerId.toString(),
@@ -35,7 +32,7 @@ export function toPriceView (verified: VerifiedPriceUpdate): PriceView {
     seq: verified.seq,
     class: update.class,
     region: update.region,
-    price: { microsPerGpuHour: micros, currency: update.price?.currency ?? '', perGpuHour: micros / MICROS_PER_UNIT },
+    price: priceShape(update.price?.microsPerGpuHour ?? 0n, update.price?.currency ?? ''),
     availableGpus: update.availableGpus,
     totalGpus: update.totalGpus,
     issuedAt: verified.issuedAt,

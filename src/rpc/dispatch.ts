@@ -5,6 +5,7 @@
  */
 import { ErrorCode, InvalidParamsError, UnauthorizedError, toErrorObject, type JsonRpcErrorObject } from './errors.ts'
 import { allows } from './permissions.ts'
+import { describeSchemaError } from '../schema-errors.ts'
 import type { CallContext, MethodRegistry, RegisteredMethod } from './registry.ts'
 import type { Logger } from '../log/logger.ts'
 
@@ -117,7 +118,7 @@ function checkParams (method: RegisteredMethod, raw: object | undefined): Record
   }
   if (!method.checkParams.Check(params)) {
     const first = method.checkParams.Errors(params).First()
-    throw new InvalidParamsError(first?.path ?? '', first?.message ?? 'invalid')
+    throw new InvalidParamsError(first?.path ?? '', first != null ? describeSchemaError(first) : 'invalid')
   }
   return params
 }

@@ -13,6 +13,7 @@ import { repoLayout } from '../repo/layout.ts'
 import type { OfferView } from '../discovery/view.ts'
 import type { LeaseView } from '../lease/view.ts'
 import type { PriceView } from '../pricing/view.ts'
+import { formatAmount } from '../units/price.ts'
 import { down } from './down.ts'
 import type { NodeRecord } from './state.ts'
 import { up } from './up.ts'
@@ -32,10 +33,6 @@ const WATCHED = 'model=l40s'
 
 function client (node: NodeRecord): RpcClient {
   return new RpcClient({ url: node.rpcUrl as string, token: readTokenFile(repoLayout(node.repo).token) })
-}
-
-function units (micros: number, currency: string): string {
-  return `${micros / 1_000_000} ${currency}`
 }
 
 export async function runDemo (options: DemoOptions): Promise<void> {
@@ -90,7 +87,7 @@ export async function runDemo (options: DemoOptions): Promise<void> {
       }
     }, r => [
       `${r.update.cpi}`,
-      `${units(r.before.microsPerGpuHour, r.before.currency)} → ${units(r.after.microsPerGpuHour, r.after.currency)} per GPU-hour (seq ${r.update.seq}), seen by consumer-2 ${r.ms} ms after it was set`
+      `${formatAmount(r.before.microsPerGpuHour, r.before.currency)} → ${formatAmount(r.after.microsPerGpuHour, r.after.currency)} per GPU-hour (seq ${r.update.seq}), seen by consumer-2 ${r.ms} ms after it was set`
     ])
 
     const lease = await step(`consumer-1 leases 2 GPUs from the cheapest "${WATCHED}" offer`, async () => {
@@ -102,7 +99,7 @@ export async function runDemo (options: DemoOptions): Promise<void> {
       return { lease, same: JSON.stringify(theirs.signed) === JSON.stringify(lease.signed), by: granted.name }
     }, r => [
       `lease ${r.lease.leaseId}: ${r.lease.gpus} GPUs of ${r.lease.cpi}`,
-      `at ${units(r.lease.price?.microsPerGpuHour ?? 0, r.lease.price?.currency ?? '')} per GPU-hour until ${new Date(r.lease.end ?? 0).toISOString()}`,
+      `at ${formatAmount(r.lease.price?.microsPerGpuHour ?? 0, r.lease.price?.currency ?? '')} per GPU-hour until ${new Date(r.lease.end ?? 0).toISOString()}`,
       `co-signed; ${r.by} holds the same bytes: ${r.same ? 'yes' : 'NO'}`
     ])
 

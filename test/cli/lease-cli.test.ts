@@ -44,7 +44,33 @@ describe('cpnet lease between two daemon processes', () => {
     expect(usage.stdout).toMatch(/^h100\s+8\s+2\s+0\s+6$/m)
     const release = await runCli(['--repo', consumer, 'lease', 'release', lease.leaseId])
     expect(release.stdout).toMatch(/^Status:\s+released$/m)
+    // an ended lease says when and why, what it used and what it owes
+    for (const repo of [consumer, provider]) {
+      const ended = (await runCli(['--repo', repo, 'lease', 'show', lease.leaseId])).stdout
+      expect(ended).toMatch(/^Ended:\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(released by the consumer\)$/m)
+      expect(ended).toMatch(/^GPU-hours:\s+0\.\d+$/m)
+      expect(ended).toMatch(/^Amount due:\s+0\.\d+ USD$/m)
+      expect((await runCli(['--repo', repo, 'lease', 'list'])).stdout).toMatch(new RegExp(`^${lease.leaseId}\\s+\\S+\\s+released\\s+2\\s+2\\.2 USD\\s+\\S+ \\S+\\s+0\\.\\d+\\s+0\\.\\d+ USD`, 'm'))
+    }
+    expect((await runCli(['--repo', provider, 'provider', 'leases'])).stdout).toMatch(new RegExp(`^${lease.leaseId}\\s+provider\\s+released\\s+2\\s+2\\.2 USD\\s+\\S+ \\S+\\s+0\\.\\d+\\s+0\\.\\d+ USD`, 'm'))
     expect((await runCli(['--repo', provider, 'provider', 'leases'])).stdout).toMatch(/^h100\s+8\s+0\s+0\s+8$/m)
+  })
+
+  it('leases at a price set below the floor, and refuses a floor above the price', async () => {
+    expect((await runCli(['--repo', provider, 'provider', 'set-price', 'h100', '1.9'])).stdout).toContain('now at 1.9 USD/GPU-h')
+    // the floor (2) followed the price down
+    expect((await runCli(['--repo', provider, 'provider', 'pools'])).stdout).toMatch(/^h100\s+rpc\s+.*\s1\.9 USD\s+1\.9\s/m)
+    const request = await runCli(['--repo', consumer, '--json', 'lease', 'request', '--cpi', cpi, '--gpus', '1', '--duration', '30m', '--max-price', '1.9'])
+    expect(request.code).toBe(0)
+    const { lease } = JSON.parse(request.stdout) as { lease: { leaseId: string, price: { perGpuHour: string } } }
+    expect(lease.price.perGpuHour).toBe('1.9')
+    expect((await runCli(['--repo', consumer, 'lease', 'release', lease.leaseId])).code).toBe(0)
+    expect((await runCli(['--repo', provider, 'provider', 'set-price', 'h100', '2.5'])).code).toBe(0)
+
+    const refused = await runCli(['--repo', provider, 'provider', 'add', 'gpu-a', '--model', 'NVIDIA H100 80GB HBM3', '--gpus', '1', '--gpu-memory', '81559', '--price', '2', '--floor', '3'])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/floorMicrosPerGpuHour: pool "gpu-a": the floor 3 USD\/GPU-h is above the price 2 USD\/GPU-h/)
+    expect((await runCli(['--repo', provider, 'provider', 'pools'])).stdout).not.toContain('gpu-a')
   })
 
   it('says why in one line when the provider refuses or the input is wrong', async () => {
@@ -54,6 +80,9 @@ describe('cpnet lease between two daemon processes', () => {
     const badPrice = await runCli(['--repo', consumer, 'lease', 'request', '--cpi', cpi, '--gpus', '1', '--duration', '1h', '--max-price', 'cheap'])
     expect(badPrice.code).toBe(1)
     expect(badPrice.stderr).toMatch(/^cpnet: "cheap" is not a price/)
+    const below = await runCli(['--repo', consumer, 'lease', 'request', '--cpi', cpi, '--gpus', '1', '--duration', '1h', '--max-price', '1.5'])
+    expect(below.code).toBe(1)
+    expect(below.stderr).toMatch(/^cpnet: PRICE: the most you pay \(1\.5 USD\/GPU-h\) is below what this pool is leased for\n$/)
     const unknown = await runCli(['--repo', consumer, 'lease', 'show', '0123456789abcdef0123456789abcdef'])
     expect(unknown.stderr).toMatch(/^cpnet: no lease 0123456789abcdef0123456789abcdef on this node\n$/)
   })

@@ -58,11 +58,14 @@ describe('configuration', () => {
   it.each([
     ['not JSON', '{ "rpc": { "port": 1 ', '', /not valid JSON/],
     ['not an object', '[1, 2]', '', /must hold a JSON object/],
-    ['a wrong type', { rpc: { port: 'seven' } }, 'rpc.port', /integer/],
+    ['a wrong type', { rpc: { port: 'seven' } }, 'rpc.port', /^TCP port; 0 lets the OS choose: expected a whole number from 0 to 65535, got "seven"$/],
     ['a port out of range', { rpc: { port: 70000 } }, 'rpc.port', /65535/],
-    ['an unknown field', { rpc: { prot: 1 } }, 'rpc.prot', /.+/],
+    ['an unknown field', { rpc: { prot: 1 } }, 'rpc.prot', /^not a known field \(known here: host, port, /],
     ['an unknown section', { wallet: {} }, 'wallet', /.+/],
-    ['an unknown enum value', { dht: { mode: 'both' } }, 'dht.mode', /.+/],
+    ['an unknown enum value', { dht: { mode: 'both' } }, 'dht.mode', /expected one of "server", "client", got "both"$/],
+    ['a pattern mismatch', { provider: { region: 'CN East' } }, 'provider.region', /^expected where the pool is, e\.g\. cn-east-1 .*, got "CN East"$/],
+    ['a pool floor above its price', { provider: { pools: [{ name: 'gpu-a', model: 'NVIDIA H100 80GB HBM3', gpus: 1, gpuMemoryMib: 81559, price: { microsPerGpuHour: 2_000_000, currency: 'USD' }, floorMicrosPerGpuHour: 3_000_000 }] } },
+      'provider.pools.0.floorMicrosPerGpuHour', /the floor 3 USD\/GPU-h is above the price 2 USD\/GPU-h/],
     ['a bad multiaddr', { listen: ['tcp://127.0.0.1:1'] }, 'listen.0', /not a multiaddr/],
     ['a bootstrap address without a peer id', { bootstrap: ['/ip4/127.0.0.1/tcp/1'] }, 'bootstrap.0', /no \/p2p\//],
     ['a public API without allowRemote', { rpc: { host: '0.0.0.0' } }, 'rpc.host', /allowRemote/]
@@ -71,6 +74,8 @@ describe('configuration', () => {
     const issues = issuesOf(() => loadConfig({ file: path }))
     expect(issues[0]).toMatchObject({ field, source: path })
     expect(issues[0]?.problem).toMatch(problem)
+    // what the field accepts, never the schema library's own words
+    expect(issues[0]?.problem).not.toMatch(/Expected (string|union|integer|number|boolean|array|object|required)|\^\[/)
   })
 
   it('names the variable for a bad environment value', () => {

@@ -7,7 +7,7 @@ import { PoolStore } from '../../src/inventory/store.ts'
 import { PriceOverrides } from '../../src/inventory/price-overrides.ts'
 import { readDefaults } from '../../src/config/load.ts'
 import type { ProviderConfig } from '../../src/inventory/pool.ts'
-import { PoolConflictError, PoolNotFoundError } from '../../src/inventory/errors.ts'
+import { PoolConflictError, PoolNotFoundError, PoolSpecError } from '../../src/inventory/errors.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import type { NodeDb } from '../../src/node/db.ts'
 import { tempDir } from '../helpers/daemons.ts'
@@ -88,5 +88,33 @@ describe('inventory: detected, declared and added pools', () => {
     await expect(inv.remove('tesla-t4')).rejects.toThrow(/detectGpus/)
     await expect(inv.remove('nope')).rejects.toThrow(PoolNotFoundError)
     await expect(inv.add({ name: 'odd', model: '!!!', gpus: 1, gpuMemoryMib: 1 })).rejects.toThrow(/resource class/)
+  })
+
+  it('keeps the floor at or below the price, whatever sets them', async () => {
+    const usd = (units: number) => ({ microsPerGpuHour: units * 1_000_000, currency: 'USD' })
+    const first = inventory({ detectGpus: false })
+    await first.start()
+    await first.add({ name: 'gpu-a', model: 'NVIDIA H100 80GB HBM3', gpus: 2, gpuMemoryMib: 81559, price: { microsPerGpuHour: 2_500_000, currency: 'USD' }, floorMicrosPerGpuHour: 2_000_000 })
+    // a price set below the floor takes the floor down with it
+    expect(await first.setPrice('gpu-a', { microsPerGpuHour: 1_900_000, currency: 'USD' })).toMatchObject({ price: { microsPerGpuHour: 1_900_000 }, floorMicrosPerGpuHour: 1_900_000 })
+    // and so it stays after a restart
+    const second = inventory({ detectGpus: false })
+    await second.start()
+    expect(second.get('gpu-a')).toMatchObject({ price: { microsPerGpuHour: 1_900_000 }, floorMicrosPerGpuHour: 1_900_000 })
+    // a price raised again leaves the declared floor
+    expect(await second.setPrice('gpu-a', usd(3))).toMatchObject({ floorMicrosPerGpuHour: 2_000_000 })
+    // another currency moves both
+    expect(await second.setPrice('gpu-a', { microsPerGpuHour: 18_000_000, currency: 'CNY' })).toMatchObject({ price: { currency: 'CNY' }, floorMicrosPerGpuHour: 18_000_000 })
+  })
+
+  it('refuses a declared floor above the price, naming the field', async () => {
+    const inv = inventory({ detectGpus: false, price: { microsPerGpuHour: 1_000_000, currency: 'USD' } })
+    await inv.start()
+    const refused = inv.add({ name: 'gpu-b', model: 'NVIDIA H100 80GB HBM3', gpus: 1, gpuMemoryMib: 81559, price: { microsPerGpuHour: 2_000_000, currency: 'USD' }, floorMicrosPerGpuHour: 3_000_000 })
+    await expect(refused).rejects.toThrow(PoolSpecError)
+    await expect(refused).rejects.toMatchObject({ field: 'floorMicrosPerGpuHour', message: expect.stringContaining('the floor 3 USD/GPU-h is above the price 2 USD/GPU-h') })
+    // without a price of its own, the pool is sold at provider.price
+    await expect(inv.add({ name: 'gpu-c', model: 'NVIDIA H100 80GB HBM3', gpus: 1, gpuMemoryMib: 81559, floorMicrosPerGpuHour: 1_500_000 })).rejects.toThrow(/provider\.price/)
+    expect(inv.list()).toEqual([])
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { answerCounter, openingPrice, type PricePolicy } from '../../src/lease/policy.ts'
 
-const policy: PricePolicy = { listMicros: 2_000_000n, floorMicros: 1_500_000n, maxCounterRounds: 3 }
+const policy: PricePolicy = { currency: 'USD', listMicros: 2_000_000n, floorMicros: 1_500_000n, maxCounterRounds: 3 }
 
 describe('negotiation policy', () => {
   it.each([
@@ -14,7 +14,8 @@ describe('negotiation policy', () => {
   })
 
   it('refuses a maximum below the floor', () => {
-    expect(openingPrice(policy, 1_499_999n)).toHaveProperty('reject')
+    // the price as a person types it, not micro-units
+    expect(openingPrice(policy, 1_499_999n)).toEqual({ reject: 'the most you pay (1.499999 USD/GPU-h) is below what this pool is leased for' })
   })
 
   it('concedes half the gap per round, never below the floor, settles in the last round, then refuses', () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DaemonPool, waitFor, type TestDaemon } from '../helpers/daemons.ts'
 import { cleanEnv, killCli, runCli, spawnCli, type LiveCli } from '../helpers/cli.ts'
 import { watchPrices } from '../../src/cli/price-watch.ts'
-import { parsePriceText } from '../../src/cli/price-arg.ts'
+import { parsePriceText } from '../../src/units/price.ts'
 import type { PriceNotification } from '../../src/pricing/subscriptions.ts'
 import type { PoolView } from '../../src/rpc/methods/provider/pool-view.ts'
 
@@ -99,8 +99,8 @@ describe('cpnet prices watch and provider set-price', () => {
 
   it('provider set-price takes "2.5 USD", a bare number in the pool\'s own currency, and refuses nonsense', async () => {
     const cli = (...args: string[]) => runCli(['--repo', d.repoPath, ...args])
-    expect((await cli('provider', 'set-price', 'h100', '2.75 usd')).stdout).toContain('now at 2.75 USD per GPU-hour')
-    expect((await cli('provider', 'set-price', 'l40s', '6.25')).stdout).toContain('now at 6.25 CNY per GPU-hour')
+    expect((await cli('provider', 'set-price', 'h100', '2.75 usd')).stdout).toContain('now at 2.75 USD/GPU-h')
+    expect((await cli('provider', 'set-price', 'l40s', '6.25')).stdout).toContain('now at 6.25 CNY/GPU-h')
     expect((await cli('provider', 'set-price', 'l40s', '0.5', 'USD')).stdout).toContain('now at 0.5 USD')
     const bad = await cli('provider', 'set-price', 'h100', 'cheap')
     expect([bad.code, bad.stderr]).toEqual([1, expect.stringMatching(/^cpnet: "cheap" is not a price/)])

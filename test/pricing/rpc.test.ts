@@ -100,7 +100,7 @@ describe('prices methods and subscriptions', () => {
   it('prices_latest lists this node\'s own live prices, filtered with the search language', async () => {
     await waitFor('both pools priced', async () => (await d.anonymous.call<PriceView[]>('prices_latest', {})).length === 2)
     const all = await d.anonymous.call<PriceView[]>('prices_latest', {})
-    expect(all.map(v => [v.pool, v.price.perGpuHour, v.availableGpus, v.totalGpus, v.withdrawn])).toEqual([['l40s', 1, 4, 4, false], ['h100', 2.5, 8, 8, false]])
+    expect(all.map(v => [v.pool, v.price.perGpuHour, v.availableGpus, v.totalGpus, v.withdrawn])).toEqual([['l40s', '1', 4, 4, false], ['h100', '2.5', 8, 8, false]])
     expect((await d.anonymous.call<PriceView[]>('prices_latest', { filter: 'model=h100 region=cn-east-1' })).map(v => v.pool)).toEqual(['h100'])
     expect((await d.anonymous.call<PriceView[]>('prices_latest', { filter: 'gpu_mem>=80' })).map(v => v.pool)).toEqual(['h100'])
     expect(await rpcError(d.anonymous.call('prices_latest', { filter: 'gpu_ram>=4' }))).toMatchObject({ code: -32602, message: expect.stringContaining('/filter') })

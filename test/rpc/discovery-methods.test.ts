@@ -64,7 +64,7 @@ describe('provider and offers methods', () => {
     await waitFor('the consumer finds the h100', async () =>
       (await consumer.anonymous.call<SearchResult>('offers_search', { filter: 'model=h100', cache: false, timeoutMs: 5000 })).offers.length === 1, 30_000, 200)
     const { offers } = await consumer.anonymous.call<SearchResult>('offers_search', { filter: 'gpus>=8 price<=2.5', timeoutMs: 5000 })
-    expect(offers.map(o => [o.cpi, o.resource.availableGpus, o.price.perGpuHour, o.region])).toEqual([[`cpi:${provider.node.peerId.toString()}/h100`, 8, 2.5, 'cn-east-1']])
+    expect(offers.map(o => [o.cpi, o.resource.availableGpus, o.price.perGpuHour, o.region])).toEqual([[`cpi:${provider.node.peerId.toString()}/h100`, 8, '2.5', 'cn-east-1']])
     const got = await consumer.anonymous.call<OfferView>('offers_get', { cpi: offers[0]?.cpi })
     expect(got.seq).toBeGreaterThanOrEqual(offers[0]?.seq ?? Infinity)
 

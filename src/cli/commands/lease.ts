@@ -1,17 +1,24 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
-import { formatFields, formatTable } from '../output.ts'
+import { formatFields, formatTable, type Cell } from '../output.ts'
 import { formatTime, parseDuration } from '../args.ts'
-import { formatPrice, priceArg } from '../price-arg.ts'
+import { priceArg } from '../price-arg.ts'
+import { formatAmount, formatPrice } from '../../units/price.ts'
 import type { LeaseView } from '../../lease/view.ts'
 
 interface Requested { lease: LeaseView, refusals: Array<{ cpi: string, reason: string }> }
 
+function amountText (l: LeaseView): string | undefined {
+  return l.amountDue != null ? formatAmount(l.amountDue.micros, l.amountDue.currency) : undefined
+}
+
 export function renderLeases (leases: LeaseView[]): string {
   return leases.length === 0
     ? 'no leases'
-    : formatTable(['LEASE', 'ROLE', 'STATUS', 'GPUS', 'PRICE/GPU-H', 'ENDS', 'CPI'], leases.map(l => [
-      l.leaseId, l.role, l.status, l.gpus, l.price != null ? formatPrice(l.price.microsPerGpuHour, l.price.currency) : undefined, formatTime(l.end), l.cpi
+    : formatTable(['LEASE', 'ROLE', 'STATUS', 'GPUS', 'PRICE/GPU-H', 'END', 'GPU-H', 'DUE', 'CPI'], leases.map(l => [
+      l.leaseId, l.role, l.status, l.gpus, l.price != null ? formatAmount(l.price.microsPerGpuHour, l.price.currency) : undefined,
+      // an ended lease shows when it ended, a running one its agreed end
+      formatTime(l.endedAt ?? l.end), l.gpuHours, amountText(l), l.cpi
     ]))
 }
 
@@ -24,9 +31,16 @@ export function renderLease (l: LeaseView): string {
     ['Provider', l.provider],
     ['Consumer', l.consumer],
     ['GPUs', l.gpus],
-    ['Price', l.price != null ? `${formatPrice(l.price.microsPerGpuHour, l.price.currency)} per GPU-hour` : undefined],
+    ['Price', l.price != null ? formatPrice(l.price.microsPerGpuHour, l.price.currency) : undefined],
     ['Starts', formatTime(l.start)],
     ['Ends', formatTime(l.end)],
+    ...(l.endedAt != null
+      ? [
+          ['Ended', `${formatTime(l.endedAt)} (${l.endReason ?? l.status})`],
+          ['GPU-hours', l.gpuHours],
+          ['Amount due', amountText(l)]
+        ] as Array<[string, Cell]>
+      : []),
     ['Version', l.version],
     ['Access', l.access != null ? JSON.stringify(l.access) : undefined],
     ...(l.error != null ? [['Error', l.error] as [string, string]] : [])

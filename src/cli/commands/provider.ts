@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
 import { formatTable } from '../output.ts'
-import { formatPrice, parsePriceText, priceArg } from '../price-arg.ts'
+import { priceArg } from '../price-arg.ts'
+import { formatAmount, formatPrice, parsePriceText, unitsText } from '../../units/price.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
 import type { PoolSpec } from '../../inventory/pool.ts'
 import type { LeaseView } from '../../lease/view.ts'
@@ -15,8 +16,10 @@ interface ProviderLeases { leases: LeaseView[], pools: PoolUsage[] }
 export function renderPools (pools: PoolView[]): string {
   return pools.length === 0
     ? 'no pools (this node is a pure consumer)'
-    : formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'REGION', 'OFFERED', 'CPI'], pools.map(p => [
-      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatPrice(p.price.microsPerGpuHour, p.price.currency), p.region, p.offered ? 'yes' : 'no', p.cpi
+    : formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'FLOOR', 'REGION', 'OFFERED', 'CPI'], pools.map(p => [
+      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatAmount(p.price.microsPerGpuHour, p.price.currency),
+      // the floor is in the price's currency
+      unitsText(p.floorMicrosPerGpuHour), p.region, p.offered ? 'yes' : 'no', p.cpi
     ]))
 }
 
@@ -120,7 +123,7 @@ export function registerProvider (program: Command): void {
     .argument('[currency]', 'e.g. USD, when not part of <price>')
     .action(clientAction(
       async (client, pool: string, price: string, currency: string | undefined) => setPrice(client, pool, price, currency),
-      p => `${p.cpi} now at ${formatPrice(p.price.microsPerGpuHour, p.price.currency)} per GPU-hour\n${renderPools([p])}`
+      p => `${p.cpi} now at ${formatPrice(p.price.microsPerGpuHour, p.price.currency)}\n${renderPools([p])}`
     ))
   provider.command('remove')
     .description('remove a pool added with `provider add`; its offer is withdrawn')

@@ -59,7 +59,7 @@ export async function storeEnded (ctx: ConsumerContext, record: ConsumerLease, e
   if (ended.lease == null) throw new LeaseProtocolError('an Ended without a lease')
   await checkLease(ctx, record, ended.lease)
   const status = ended.status === 'released' ? 'released' : 'expired'
-  return ctx.store.put({ ...record, status, lease: toBase64(SignedLease.encode(ended.lease), 'base64') })
+  return ctx.store.put({ ...record, status, lease: toBase64(SignedLease.encode(ended.lease), 'base64'), ...(ended.endedAt > 0n ? { endedAt: Number(ended.endedAt) } : {}) })
 }
 
 /**

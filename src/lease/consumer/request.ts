@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { equals } from 'uint8arrays/equals'
 import { toString as toHex } from 'uint8arrays/to-string'
 import { parseCpi } from '../../identity/cpi.ts'
+import { formatPrice } from '../../units/price.ts'
 import { agreementHash, leaseIdFor, parseAgreement, signAgreement, verifyAgreementSignature } from '../agreement.ts'
 import { QUERY_ATTEMPTS, QUERY_BACKOFF_MS, REQUEST_ID_MIN_BYTES } from '../constants.ts'
 import { LeaseProtocolError, LeaseRejectedError } from '../errors.ts'
@@ -96,7 +97,7 @@ export async function requestLease (ctx: ConsumerContext, ask: LeaseAsk): Promis
         await channel.send({ counter: { microsPerGpuHour: ask.bidMicros } })
         continue
       }
-      if (price > ask.maxMicros) throw new LeaseRejectedError(RejectCode.PRICE, `the provider's last price ${price} is above the maximum ${ask.maxMicros}`)
+      if (price > ask.maxMicros) throw new LeaseRejectedError(RejectCode.PRICE, `the provider's last price ${formatPrice(price, ask.currency)} is above the maximum ${formatPrice(ask.maxMicros, ask.currency)}`)
       // a lease only when granted: a failed, ended or unconfirmed outcome is thrown as its error
       return granted(await accept(ctx, channel, { leaseId, requestId: toHex(requestId, 'base16'), provider: cpi.peerId.toString(), cpi: ask.cpi, gpus: ask.gpus }, message.quote))
     }

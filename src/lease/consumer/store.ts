@@ -19,6 +19,8 @@ export interface ConsumerLease {
   /** The co-signed SignedLease, base64, once granted. */
   lease?: string
   access?: Record<string, unknown>
+  /** unix ms: when the provider says a released or expired lease ended. */
+  endedAt?: number
   /** Why a pending lease failed. */
   error?: string
   /** unix ms: when this record last changed. */

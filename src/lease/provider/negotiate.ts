@@ -53,7 +53,7 @@ function checkRequest (ctx: ProviderContext, consumer: PeerId, req: LeaseRequest
 }
 
 function policyOf (ctx: ProviderContext, pool: Pool): PricePolicy {
-  return { listMicros: BigInt(pool.price.microsPerGpuHour), floorMicros: BigInt(pool.floorMicrosPerGpuHour), maxCounterRounds: ctx.config.maxCounterRounds }
+  return { currency: pool.price.currency, listMicros: BigInt(pool.price.microsPerGpuHour), floorMicros: BigInt(pool.floorMicrosPerGpuHour), maxCounterRounds: ctx.config.maxCounterRounds }
 }
 
 export async function negotiate (ctx: ProviderContext, channel: LeaseChannel, consumer: PeerId, req: LeaseRequest): Promise<void> {

@@ -4,7 +4,7 @@ import type { CpnetNode } from '../../../node/node.ts'
 import { PRICES_NOTIFICATION } from '../../../pricing/subscriptions.ts'
 import { FilterParamSchema, parseFilterParam } from '../params.ts'
 
-export const SubscriptionIdSchema = Type.String({ pattern: '^0x[0-9a-f]{32}$', description: 'Subscription id' })
+export const SubscriptionIdSchema = Type.String({ pattern: '^0x[0-9a-f]{32}$', description: 'Subscription id: 0x and 32 hex characters' })
 
 export function pricesSubscribe (node: CpnetNode) {
   return defineMethod({

@@ -1,5 +1,7 @@
 import { defineMethod } from '../../registry.ts'
+import { InvalidParamsError } from '../../errors.ts'
 import type { CpnetNode } from '../../../node/node.ts'
+import { PoolSpecError } from '../../../inventory/errors.ts'
 import { PoolSpecSchema } from '../../../inventory/pool.ts'
 import { PoolViewSchema, toPoolView } from './pool-view.ts'
 
@@ -7,10 +9,18 @@ export function providerAddPool (node: CpnetNode) {
   return defineMethod({
     name: 'provider_addPool',
     summary: 'Add a pool, or replace one added before; it is kept across restarts and offered at once',
-    description: 'Fields left out come from the provider section of the config (region, labels, price, lease bounds).',
+    description: 'Fields left out come from the provider section of the config (region, labels, price, lease bounds). A floor above the price is refused (-32602 naming floorMicrosPerGpuHour).',
     permission: 'admin',
     params: PoolSpecSchema,
     result: PoolViewSchema,
-    handler: async (spec) => toPoolView(node, await node.inventory.add(spec))
+    handler: async (spec) => {
+      try {
+        return toPoolView(node, await node.inventory.add(spec))
+      } catch (err) {
+        // a spec that cannot stand is the caller's params: -32602 naming the field
+        if (err instanceof PoolSpecError) throw new InvalidParamsError(`/${err.field}`, err.message)
+        throw err
+      }
+    }
   })
 }

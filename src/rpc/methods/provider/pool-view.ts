@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { CpnetNode } from '../../../node/node.ts'
 import { formatCpi } from '../../../identity/cpi.ts'
 import type { Pool } from '../../../inventory/pool.ts'
-import { PriceSchema } from '../../../inventory/pool.ts'
+import { PriceShapeSchema, priceShape, unitsText } from '../../../units/price.ts'
 
 /** A pool as provider_* methods return it. */
 export const PoolViewSchema = Type.Object({
@@ -22,8 +22,9 @@ export const PoolViewSchema = Type.Object({
   bandwidthMbps: Type.Integer(),
   region: Type.String(),
   labels: Type.Array(Type.String()),
-  price: PriceSchema,
-  floorMicrosPerGpuHour: Type.Integer({ description: 'The lowest price per GPU-hour accepted in negotiation' }),
+  price: PriceShapeSchema,
+  floorMicrosPerGpuHour: Type.Integer({ description: 'The lowest price per GPU-hour accepted in negotiation, in the price\'s currency; never above the price' }),
+  floorPerGpuHour: Type.String({ description: 'The floor as a decimal string, as the CLI takes it' }),
   minLeaseSec: Type.Integer(),
   maxLeaseSec: Type.Integer(),
   offered: Type.Boolean({ description: 'A signed offer for the pool is being served' })
@@ -34,6 +35,8 @@ export type PoolView = Static<typeof PoolViewSchema>
 export function toPoolView (node: CpnetNode, pool: Pool): PoolView {
   return {
     ...pool,
+    price: priceShape(pool.price.microsPerGpuHour, pool.price.currency),
+    floorPerGpuHour: unitsText(pool.floorMicrosPerGpuHour),
     cpi: formatCpi(node.peerId, pool.name),
     availableGpus: node.inventory.available(pool),
     offered: node.discovery.publisher.current().has(pool.name)

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
 import type { CpnetNode } from '../../../node/node.ts'
-import { formatCpi, POOL_NAME_PATTERN } from '../../../identity/cpi.ts'
+import { formatCpi } from '../../../identity/cpi.ts'
+import { PoolNameSchema } from '../../../inventory/pool.ts'
 
 export function providerRemovePool (node: CpnetNode) {
   return defineMethod({
@@ -9,7 +10,7 @@ export function providerRemovePool (node: CpnetNode) {
     summary: 'Remove a pool added over RPC; its offer is withdrawn from the DHT',
     permission: 'admin',
     params: Type.Object({
-      name: Type.String({ pattern: POOL_NAME_PATTERN })
+      name: PoolNameSchema
     }, { additionalProperties: false }),
     result: Type.Object({ removed: Type.String({ description: 'The CPI that is no longer offered' }) }),
     handler: async ({ name }) => {

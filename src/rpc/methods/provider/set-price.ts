@@ -1,8 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
 import type { CpnetNode } from '../../../node/node.ts'
-import { POOL_NAME_PATTERN } from '../../../identity/cpi.ts'
-import { PriceSchema } from '../../../inventory/pool.ts'
+import { PoolNameSchema, PriceSchema } from '../../../inventory/pool.ts'
 import { PoolViewSchema, toPoolView } from './pool-view.ts'
 
 export function providerSetPrice (node: CpnetNode) {
@@ -12,7 +11,7 @@ export function providerSetPrice (node: CpnetNode) {
     description: 'Works for pools of every source and is kept across restarts, until the pool\'s declared price changes (config.json edited, or the pool added again with another price).',
     permission: 'write',
     params: Type.Object({
-      pool: Type.String({ pattern: POOL_NAME_PATTERN }),
+      pool: PoolNameSchema,
       price: PriceSchema
     }, { additionalProperties: false }),
     result: PoolViewSchema,
