@@ -42,7 +42,7 @@ export interface RepoCheck {
 export interface DbRepairReport extends DbReport {
   /** Set when a repair ran: the copy of the damaged directory. */
   kept?: string
-  /** Files LevelDB could not use, moved to lost/ (their entries are gone from the database). */
+  /** Tables LevelDB could not read in full, moved to lost/: entries of theirs may be gone. */
   lost?: string[]
 }
 

@@ -35,8 +35,8 @@ export type DbState =
   | { state: 'ok', entries: number }
   | { state: 'damaged', damage: DbDamage }
 
-/** LevelDB's own bookkeeping of a refused open; left out of copies and of "unchanged" comparisons. */
-export const LEVELDB_LOG_FILES: readonly string[] = ['LOG', 'LOG.old']
+/** LevelDB's own text log, of no use to a check: not copied. */
+const LEVELDB_LOG_FILES: readonly string[] = ['LOG', 'LOG.old']
 
 /** Both databases hold string keys and byte values; the datastore keeps go-ipfs's uncompressed tables. */
 const OPEN_OPTIONS: Record<RepoDbName, { compression: boolean }> = {
@@ -163,7 +163,11 @@ const repairLevelDb = (Level as unknown as { repair: (location: string) => Promi
 export interface DbRepair {
   /** Where the damaged directory was copied before the repair. */
   kept: string
-  /** Files LevelDB could not use and moved to lost/ inside the database. */
+  /**
+   * Tables LevelDB could not read in full and moved to lost/ inside the
+   * database: entries of theirs may be gone. (It moves the old MANIFEST, and
+   * the logs it turned into tables, to lost/ too; those lose nothing.)
+   */
   lost: string[]
 }
 
@@ -174,7 +178,8 @@ export async function repairDb (dir: string, now = new Date()): Promise<DbRepair
   const lostDir = join(dir, 'lost')
   const lostBefore = new Set(listFiles(lostDir))
   await repairLevelDb(dir)
-  return { kept, lost: listFiles(lostDir).filter(f => !lostBefore.has(f)).map(f => join(lostDir, f)) }
+  const tables = listFiles(lostDir).filter(f => !lostBefore.has(f) && /\.(ldb|sst)$/.test(f))
+  return { kept, lost: tables.map(f => join(lostDir, f)) }
 }
 
 function listFiles (dir: string): string[] {
