@@ -10,6 +10,7 @@ import { registerProvider } from './commands/provider.ts'
 import { registerLease } from './commands/lease.ts'
 import { registerPrices } from './commands/prices.ts'
 import { registerTestnet } from './commands/testnet.ts'
+import { registerRepo } from './commands/repo.ts'
 
 export function buildProgram (): Command {
   const program = new Command('cpnet')
@@ -31,6 +32,7 @@ export function buildProgram (): Command {
   registerLease(program)
   registerPrices(program)
   registerTestnet(program)
+  registerRepo(program)
   return program
 }
 

@@ -7,14 +7,14 @@ import type { NodeDb } from '../node/db.ts'
 import { stringSublevel, validEntries, type StringSublevel } from '../node/db.ts'
 import { PoolSpecSchema, type PoolSpec } from './pool.ts'
 
-const SUBLEVEL = 'pools'
+export const POOLS_SUBLEVEL = 'pools'
 const checkSpec = TypeCompiler.Compile(PoolSpecSchema)
 
 export class PoolStore {
   private readonly db: StringSublevel
 
   constructor (db: NodeDb) {
-    this.db = stringSublevel(db, SUBLEVEL)
+    this.db = stringSublevel(db, POOLS_SUBLEVEL)
   }
 
   /** Stored specs; an entry that no longer validates is skipped and reported to `onInvalid`. */

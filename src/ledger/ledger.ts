@@ -18,8 +18,10 @@ export const SWEEP_INTERVAL_MS = 1000
 /** Ended leases stay readable (lease_get, Query) this long. */
 export const ENDED_LEASE_RETENTION_MS = 30 * 24 * 3600 * 1000
 
-const HOLD_PREFIX = 'hold!'
-const LEASE_PREFIX = 'lease!'
+/** The ledger's sublevel of the node's db and its two kinds of keys (`cpnet repo check` counts them). */
+export const LEDGER_SUBLEVEL = 'ledger'
+export const HOLD_PREFIX = 'hold!'
+export const LEASE_PREFIX = 'lease!'
 
 /**
  * classic-level's fsync option. Sublevels pass options through to the root
@@ -77,7 +79,7 @@ export class Ledger {
   private opened = false
 
   constructor (init: LedgerInit) {
-    this.store = init.db.sublevel<string, Hold | LeaseEntry>('ledger', { valueEncoding: 'json' })
+    this.store = init.db.sublevel<string, Hold | LeaseEntry>(LEDGER_SUBLEVEL, { valueEncoding: 'json' })
     this.log = init.log.forComponent('cpnet:ledger')
     this.sweepIntervalMs = init.sweepIntervalMs ?? SWEEP_INTERVAL_MS
   }

@@ -2,7 +2,6 @@
  * The composition root: opens the stores, builds libp2p and cpnet's services,
  * and owns their start and stop order. start() and stop() are idempotent.
  */
-import { Level } from 'level'
 import type { NodeDb } from './db.ts'
 import { LevelDatastore } from 'datastore-level'
 import type { PeerId } from '@libp2p/interface'
@@ -10,7 +9,7 @@ import type { Datastore } from 'interface-datastore'
 import type { Config } from '../config/schema.ts'
 import type { Logger } from '../log/logger.ts'
 import type { OpenRepo } from '../repo/repo.ts'
-import { RepoLockedError } from '../repo/errors.ts'
+import { openRepoDbs } from '../repo/databases.ts'
 import { defineError } from '../errors.ts'
 import { Bootstrapper } from './bootstrap.ts'
 import { buildLibp2p, type CpnetLibp2p, type TransportKind } from './libp2p.ts'
@@ -137,7 +136,10 @@ export class CpnetNode {
     if (this._status !== 'stopped') return
     this._status = 'starting'
     try {
-      this._db = await openLevel(this.repo.layout.db, this.repo.layout.root)
+      // LevelDatastore gets the database opened here: its own open would create a missing one and hide LevelDB's error code
+      const dbs = await openRepoDbs(this.repo.layout)
+      this._db = dbs.db
+      this._datastore = new LevelDatastore(dbs.datastore)
       this._ledger = new Ledger({ db: this._db, log: this.init.logger })
       // before the ledger opens: the leases that ended while the node was down get their end hook too
       this.stopEndHooks = runEndHooks(this._ledger, { config: this.config.lease, log: this.init.logger.forComponent('cpnet:lease:provider') })
@@ -153,8 +155,7 @@ export class CpnetNode {
       })
       await this._inventory.start()
       this.unsyncPools = syncPools(this._inventory, this._ledger)
-      this._datastore = new LevelDatastore(this.repo.layout.datastore)
-      await this._datastore.open().catch(err => { throw lockedOr(err, this.repo.layout.root) })
+      await this._datastore.open()
       this._libp2p = await buildLibp2p({
         config: this.config,
         privateKey: this.repo.privateKey,
@@ -255,17 +256,4 @@ export class CpnetNode {
 function whileRunning<T> (part: T | undefined): T {
   if (part == null) throw new NodeNotRunningError('the node is not running')
   return part
-}
-
-function lockedOr (err: unknown, root: string): unknown {
-  const code = (err as { code?: string, cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code
-  return code === 'LEVEL_LOCKED' || code === 'LEVEL_DATABASE_NOT_OPEN'
-    ? new RepoLockedError(`repo ${root} is in use by another process (its database is locked)`)
-    : err
-}
-
-async function openLevel (path: string, root: string): Promise<NodeDb> {
-  const db: NodeDb = new Level(path, { keyEncoding: 'utf8', valueEncoding: 'view' })
-  await db.open().catch(err => { throw lockedOr(err, root) })
-  return db
 }

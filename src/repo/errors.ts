@@ -8,3 +8,6 @@ export const RepoNotInitializedError = defineError('RepoNotInitializedError', 'C
 
 /** `init` on a repo that already has a config. */
 export const RepoExistsError = defineError('RepoExistsError', 'CPNET_REPO_EXISTS')
+
+/** One of the repo's databases cannot be opened as it is; the daemon refuses to start rather than create it anew. */
+export const RepoDamagedError = defineError('RepoDamagedError', 'CPNET_REPO_DAMAGED')

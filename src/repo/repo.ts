@@ -42,6 +42,7 @@ export async function initRepo (root: string, options: InitOptions = {}): Promis
   try {
     const key = existsSync(layout.key) ? loadKeyFile(layout.key).key : await createKeyFile(layout.key)
     if (!existsSync(layout.token)) createTokenFile(layout.token)
+    // empty database directories: the one state in which the daemon creates a database (src/repo/databases.ts)
     mkdirSync(layout.db, { recursive: true })
     mkdirSync(layout.datastore, { recursive: true })
     writeFileSync(layout.version, `${REPO_FORMAT_VERSION}\n`)
@@ -71,11 +72,16 @@ export interface OpenRepo {
   close: () => void
 }
 
-export function openRepo (root: string, options: OpenRepoOptions = {}): OpenRepo {
-  const layout = repoLayout(root)
+/** Refuses a directory that `init` has not made a repo. */
+export function assertInitialized (layout: RepoLayout): void {
   if (!existsSync(layout.config)) {
     throw new RepoNotInitializedError(`no cpnet repo at ${layout.root} (run: cpnet init --repo ${layout.root})`)
   }
+}
+
+export function openRepo (root: string, options: OpenRepoOptions = {}): OpenRepo {
+  const layout = repoLayout(root)
+  assertInitialized(layout)
   const lock: RepoLock = acquireLock(layout.lock, layout.root)
   try {
     const config = loadConfig({ file: layout.config, env: options.env, flags: options.flags })
