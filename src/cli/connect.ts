@@ -1,11 +1,14 @@
 /**
  * How client commands find their daemon: `--api` or `CPNET_API`, else the
  * `api` file the daemon writes in its repo; the token comes from the repo.
+ * An `api` file whose daemon is gone (kill -9, a crash) is not dialled: with no
+ * live process holding the repo lock, nobody listens at its address.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { repoLayout } from '../repo/layout.ts'
 import { RpcClient } from '../rpc/client.ts'
 import { readTokenFile } from '../repo/token.ts'
+import { lockHolder } from '../repo/lock.ts'
 
 export class NoDaemonError extends Error {
   constructor (message: string) {
@@ -31,8 +34,10 @@ export function resolveApi (options: ClientOptions): ApiEndpoint {
   const env = options.env ?? process.env
   let url = options.api ?? env.CPNET_API
   if (url == null || url === '') {
-    if (!existsSync(layout.api)) {
-      throw new NoDaemonError(`no daemon is running for repo ${layout.root} (start one with: cpnet daemon --repo ${layout.root})`)
+    const start = `start one with: cpnet daemon --repo ${layout.root}`
+    if (!existsSync(layout.api)) throw new NoDaemonError(`no daemon is running for repo ${layout.root} (${start})`)
+    if (lockHolder(layout.lock) == null) {
+      throw new NoDaemonError(`no daemon is running for repo ${layout.root} (its api file is left from a daemon that stopped without cleaning up; ${start})`)
     }
     url = readFileSync(layout.api, 'utf8').trim()
   }
