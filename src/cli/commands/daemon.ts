@@ -85,7 +85,7 @@ export function registerDaemon (program: Command): void {
     .option('--listen <multiaddr...>', 'libp2p listen addresses (listen)')
     .option('--announce <multiaddr...>', 'addresses announced to peers (announce)')
     .option('--bootstrap <multiaddr...>', 'bootstrap peers, each with /p2p/<peerId> (bootstrap)')
-    .option('--dht-mode <mode>', 'server or client (dht.mode)')
+    .option('--dht-mode <mode>', 'auto (a client until the node announces a public address), server or client (dht.mode)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (log.level)')
     .option('--log-format <format>', 'auto, json or pretty (log.format)')
     .action(async (opts: DaemonOptions, cmd: Command) => {

@@ -4,7 +4,7 @@ import { formatDuration, formatFields } from '../output.ts'
 import type { NodeHealth } from '../../rpc/methods/node/health.ts'
 
 interface Status {
-  info: { peerId: string, addrs: string[], version: string, uptimeSec: number, role: string, dhtMode: string, repo: string }
+  info: { peerId: string, addrs: string[], version: string, uptimeSec: number, role: string, dhtMode: string, dhtModeSetting: string, repo: string }
   health: NodeHealth
   rpcUrl: string
 }
@@ -24,7 +24,7 @@ export function registerStatus (program: Command): void {
       ...health.reasons.map((r): [string, string] => ['', `${r.code}: ${r.message}`]),
       ['Uptime', formatDuration(info.uptimeSec)],
       ['Peers', `${health.peers} connected (network.minPeers ${health.minPeers}), ${health.dhtPeers} in the DHT`],
-      ['DHT mode', info.dhtMode],
+      ['DHT mode', info.dhtModeSetting === 'auto' ? `${info.dhtMode} (auto)` : info.dhtMode],
       ['RPC', rpcUrl],
       ['Repo', info.repo],
       ...info.addrs.map((a, i): [string, string] => [i === 0 ? 'Addresses' : '', a])
