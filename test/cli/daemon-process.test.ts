@@ -106,6 +106,20 @@ describe('cpnet daemon as a process', () => {
     expect(res.stderr).not.toContain('ECONNREFUSED')
   })
 
+  it('an api file whose lock pid was handed to another process since (a reboot) still gives "no daemon is running"', async () => {
+    const repo = join(dir.path, 'node')
+    const layout = repoLayout(repo)
+    const d = await daemon(repo)
+    const url = readFileSync(layout.api, 'utf8').trim()
+    d.child.kill('SIGKILL')
+    await d.exited
+    // nobody listens at the killed daemon's port any more; the lock now names a live pid that is no daemon: this test's own
+    writeFileSync(layout.lock, `${process.pid}\n`)
+    const res = await runCli(['--repo', repo, 'status'])
+    expect(res.code).toBe(1)
+    expect(res.stderr.trim()).toBe(`cpnet: no daemon is running for repo ${repo} (nothing listens at ${url}, the address in its api file; start one with: cpnet daemon --repo ${repo})`)
+  })
+
   // `npm start` builds first (the build is most of this test's time); a supervisor signals the npm process it started
   it('SIGTERM sent to `npm start` stops the daemon it runs and frees the repo', { timeout: 180_000 }, async () => {
     const repo = join(dir.path, 'node')
