@@ -151,7 +151,7 @@ export class RpcServer {
         return
       }
       const path = (req.url ?? '/').split('?')[0]
-      // before the shutdown check: a stopping daemon answers its probes with 503 and the reason
+      // before the shutdown check: a stopping daemon still answers its probes (/ready with 503)
       if (path === '/health' || path === '/ready') {
         await this.serveProbe(path, req, res)
         return

@@ -14,6 +14,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
 import type { CpnetNode } from '../../../node/node.ts'
+import type { CpnetLibp2p } from '../../../node/libp2p.ts'
 
 export const HEALTH_LEVELS = ['ok', 'degraded', 'failing'] as const
 export type HealthLevel = typeof HEALTH_LEVELS[number]
@@ -58,10 +59,11 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 export async function healthReport (node: CpnetNode): Promise<NodeHealth> {
   const { bootstrap, network, dht } = node.config
   const running = node.status === 'running'
-  // read before the await below, across which the node may begin to stop
+  // the parts are read before the await below, across which the node may begin to stop (and drop them)
   const detection = running ? node.inventory.detection : undefined
-  const peers = running ? node.libp2p.getPeers().length : 0
-  const dhtPeers = running ? await countDhtPeers(node) : 0
+  const libp2p = running ? node.libp2p : undefined
+  const peers = libp2p?.getPeers().length ?? 0
+  const dhtPeers = libp2p != null ? await countDhtPeers(libp2p, dht.protocol) : 0
   const reasons: Reason[] = []
   if (!running) {
     reasons.push(reason('NOT_RUNNING', `the node is ${node.status}`))
@@ -92,11 +94,10 @@ export function nodeHealth (node: CpnetNode) {
   })
 }
 
-async function countDhtPeers (node: CpnetNode): Promise<number> {
-  const protocol = node.config.dht.protocol
+async function countDhtPeers (libp2p: CpnetLibp2p, protocol: string): Promise<number> {
   let count = 0
-  for (const peerId of node.libp2p.getPeers()) {
-    const peer = await node.libp2p.peerStore.get(peerId).catch(() => undefined)
+  for (const peerId of libp2p.getPeers()) {
+    const peer = await libp2p.peerStore.get(peerId).catch(() => undefined)
     if (peer?.protocols.some(p => p.startsWith(protocol)) === true) count++
   }
   return count
