@@ -31,7 +31,7 @@ export interface LoadConfigOptions {
   flags?: FlagOverride[]
 }
 
-export const PROFILES = ['test', 'lan', 'client'] as const
+export const PROFILES = ['test', 'lan', 'client', 'server'] as const
 export type ProfileName = typeof PROFILES[number]
 
 function isPlainObject (value: unknown): value is Record<string, unknown> {

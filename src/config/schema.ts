@@ -25,7 +25,7 @@ export const RpcConfigSchema = Type.Object({
 }, strict)
 
 export const DhtConfigSchema = Type.Object({
-  mode: Type.Union([Type.Literal('server'), Type.Literal('client')], { description: 'server answers DHT queries for others; client only asks' }),
+  mode: Type.Union([Type.Literal('auto'), Type.Literal('server'), Type.Literal('client')], { description: 'server answers DHT queries for others (and is dialled for them); client only asks; auto is a client until the node has a public address (an announced one: see README), then a server' }),
   addresses: Type.Union([Type.Literal('public'), Type.Literal('all')], { description: 'public drops private and loopback addresses from DHT peer info; all keeps them (local networks)' }),
   protocol: Type.String({ pattern: '^/', description: 'Kademlia protocol id, starting with /; nodes with different ids form different DHTs' })
 }, strict)

@@ -21,6 +21,18 @@ export type PoolChange =
 
 export type PoolChangeListener = (change: PoolChange) => void
 
+/**
+ * What GPU detection gave at start. `error` is set only when nvidia-smi is
+ * there but failed (a driver it cannot talk to, output it cannot read); a
+ * machine without nvidia-smi simply has no GPUs to detect.
+ */
+export interface GpuDetection {
+  enabled: boolean
+  /** GPUs found. */
+  gpus: number
+  error?: string
+}
+
 export interface InventoryInit {
   config: ProviderConfig
   store: PoolStore
@@ -41,6 +53,7 @@ export class Inventory {
   private readonly listeners = new Set<PoolChangeListener>()
   private pools = new Map<string, Pool>()
   private detected: PoolSpec[] = []
+  private _detection: GpuDetection = { enabled: false, gpus: 0 }
   private added = new Map<string, PoolSpec>()
   private overrides = new Map<string, PriceOverride>()
   private unsubscribeCapacity?: () => void
@@ -57,8 +70,11 @@ export class Inventory {
     const { config, store } = this.init
     if (config.detectGpus) {
       try {
-        this.detected = poolsFromGpus(await detectGpus(config.nvidiaSmi, this.init.run))
+        const gpus = await detectGpus(config.nvidiaSmi, this.init.run)
+        this.detected = poolsFromGpus(gpus)
+        this._detection = { enabled: true, gpus: gpus.length }
       } catch (err) {
+        this._detection = { enabled: true, gpus: 0, error: (err as Error).message }
         this.log.warn('GPU detection failed; using declared pools only', { error: (err as Error).message })
       }
     }
@@ -77,6 +93,10 @@ export class Inventory {
   stop (): void {
     this.unsubscribeCapacity?.()
     this.unsubscribeCapacity = undefined
+  }
+
+  get detection (): GpuDetection {
+    return this._detection
   }
 
   list (): Pool[] {

@@ -68,24 +68,49 @@ export function poolsFromGpus (gpus: GpuInfo[]): PoolSpec[] {
   }))
 }
 
-/** Runs a command and returns its stdout; rejects with the error of execFile (ENOENT when it is not there). */
+/** What execFile rejects with, plus what the command printed before it failed. */
+export type CommandError = NodeJS.ErrnoException & { stdout?: string, stderr?: string, signal?: NodeJS.Signals | null, killed?: boolean }
+
+/**
+ * Runs a command and returns its stdout; rejects with a CommandError (code
+ * ENOENT when it is not there, the exit code when it failed, with its output).
+ */
 export type RunCommand = (command: string, args: readonly string[]) => Promise<string>
 
 export const runCommand: RunCommand = async (command, args) => new Promise((resolve, reject) => {
-  execFile(command, [...args], { timeout: NVIDIA_SMI_TIMEOUT_MS, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (err, stdout) => {
-    if (err != null) reject(err)
+  execFile(command, [...args], { timeout: NVIDIA_SMI_TIMEOUT_MS, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (err, stdout, stderr) => {
+    // execFile's callback error does not carry the output; a failing nvidia-smi says why on it
+    if (err != null) reject(Object.assign(err, { stdout, stderr }))
     else resolve(stdout)
   })
 })
 
-/** The GPUs nvidia-smi reports; none when the binary is not installed. */
+/** Longest part of a failing command's own words kept in its error. */
+const MAX_SAID_CHARS = 300
+
+/**
+ * `nvidia-smi exited with code 9: NVIDIA-SMI has failed because it couldn't
+ * communicate with the NVIDIA driver. …` — the exit and the tool's own message
+ * (stderr, else stdout, where nvidia-smi prints its driver errors).
+ */
+function describeFailure (command: string, err: CommandError): string {
+  const how = typeof err.code === 'number'
+    ? `exited with code ${err.code as number}`
+    : err.killed === true
+      ? `did not answer within ${NVIDIA_SMI_TIMEOUT_MS / 1000} s`
+      : err.signal != null ? `was killed by ${err.signal}` : `could not run (${err.message})`
+  const output = [err.stderr, err.stdout].map(o => (o ?? '').replace(/\s+/g, ' ').trim()).find(o => o !== '')
+  return output == null ? `${command} ${how}` : `${command} ${how}: ${output.slice(0, MAX_SAID_CHARS)}`
+}
+
+/** The GPUs nvidia-smi reports; none when the binary is not installed (a machine without NVIDIA GPUs). */
 export async function detectGpus (command: string, run: RunCommand = runCommand): Promise<GpuInfo[]> {
   let output: string
   try {
     output = await run(command, NVIDIA_SMI_ARGS)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw new NvidiaSmiError(`${command} failed: ${(err as Error).message}`)
+    if ((err as CommandError).code === 'ENOENT') return []
+    throw new NvidiaSmiError(describeFailure(command, err as CommandError))
   }
   return parseNvidiaSmi(output)
 }

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../log/logger.ts'
 import { initRepo, isInitialized, openRepo } from '../repo/repo.ts'
 import { RpcServer } from '../rpc/http-server.ts'
 import { nodeMethods } from '../rpc/methods/index.ts'
+import { healthReport } from '../rpc/methods/node/health.ts'
 import type { CapacitySource } from '../inventory/capacity.ts'
 import type { TransportKind } from './libp2p.ts'
 import { CpnetNode } from './node.ts'
@@ -49,7 +50,10 @@ export async function startDaemon (init: DaemonInit): Promise<Daemon> {
   const node = new CpnetNode({ repo, logger, transport: init.transport, processMetrics: init.processMetrics, capacity: init.capacity })
   let rpc: RpcServer | undefined
   let stopping: Promise<void> | undefined
+  // what GET /ready says: from the api file's writing until the stop begins
+  let ready = false
   const stop = async (): Promise<void> => {
+    ready = false
     stopping ??= (async () => {
       await rpc?.stop()
       await node.stop()
@@ -70,10 +74,12 @@ export async function startDaemon (init: DaemonInit): Promise<Daemon> {
       registry,
       log: logger,
       metrics: node.metrics?.registry,
+      probes: { health: async () => healthReport(node), ready: () => ready },
       onCall: node.metrics != null ? (m, o, s) => { node.metrics?.rpcCall(m, o, s) } : undefined
     })
     await rpc.start()
     writeFileSync(repo.layout.api, rpc.url + '\n')
+    ready = true
     return { node, rpc, rpcUrl: rpc.url, initialized, stop }
   } catch (err) {
     await stop()

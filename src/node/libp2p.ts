@@ -76,6 +76,19 @@ export interface BuildLibp2pInit {
  * the default stream limits of 2 are exceeded and healthy connections get closed.
  */
 const PING_STREAM_LIMIT = 8
+
+/**
+ * kad-dht 16.4 decides the mode itself when clientMode is left undefined: it
+ * starts as a client and, on every update of the node's own peer record,
+ * becomes a server when one of the node's addresses is public (not a private,
+ * loopback or link-local IP, not a relay) and a client again when none is.
+ * That record lists only verified addresses: `announce` addresses, and
+ * private listen addresses; a public listen or observed address counts only
+ * once something confirms it (autoNAT, which this node does not run). So in
+ * `auto` a node behind NAT, and any node that announces no public address,
+ * stays a client and opens no DHT server to the Internet.
+ */
+const CLIENT_MODE: Record<Config['dht']['mode'], boolean | undefined> = { client: true, server: false, auto: undefined }
 const LOOPBACK_V4 = '127.0.0.1'
 
 /**
@@ -117,7 +130,7 @@ export async function buildLibp2p (init: BuildLibp2pInit): Promise<CpnetLibp2p> 
       ping: ping({ maxInboundStreams: PING_STREAM_LIMIT, maxOutboundStreams: PING_STREAM_LIMIT }),
       dht: kadDHT({
         protocol: config.dht.protocol,
-        clientMode: config.dht.mode === 'client',
+        clientMode: CLIENT_MODE[config.dht.mode],
         peerInfoMapper: config.dht.addresses === 'all' ? passthroughMapper : removePrivateAddressesMapper,
         validators: init.dhtValidators ?? {},
         selectors: init.dhtSelectors ?? {},

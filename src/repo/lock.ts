@@ -37,6 +37,12 @@ function readOwner (path: string): number | undefined {
   }
 }
 
+/** The pid of the live process that holds the lock; undefined when none does (no lock, or its owner is gone). */
+export function lockHolder (path: string): number | undefined {
+  const owner = readOwner(path)
+  return owner != null && isAlive(owner) ? owner : undefined
+}
+
 const FRESH_LOCK_MS = 5000
 
 function isFresh (path: string): boolean {

@@ -16,7 +16,7 @@ export class RpcClientError extends Error {
 /** The daemon could not be reached at all. */
 export class RpcUnreachableError extends Error {
   constructor (url: string, cause: unknown) {
-    super(`cannot reach the daemon at ${url}: ${(cause as Error).message}`)
+    super(`cannot reach the daemon at ${url}: ${(cause as Error).message}`, { cause })
     this.name = 'RpcUnreachableError'
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The API server: JSON-RPC over HTTP POST and WebSocket on one loopback port,
- * plus Prometheus text at GET /metrics. Guards run before any JSON is parsed:
- * Host, Origin, token, content type, body size.
+ * plus Prometheus text at GET /metrics and the probes GET /health and
+ * GET /ready. Guards run before any JSON is parsed: Host, Origin, token,
+ * content type, body size; the probes and /metrics need no token (they only
+ * read, for load balancers, supervisors and scrapers) but keep the Host check.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -14,6 +16,14 @@ import { isAllowedHost, isAllowedOrigin, permissionFor } from './guards.ts'
 import type { MethodRegistry } from './registry.ts'
 import type { Permission } from './permissions.ts'
 import { WsEndpoint } from './ws-endpoint.ts'
+import type { NodeHealth } from './methods/node/health.ts'
+
+/** What GET /health and GET /ready answer from; without them both paths are 404. */
+export interface Probes {
+  health: () => Promise<NodeHealth>
+  /** True once the daemon serves and until it begins to stop. */
+  ready: () => boolean
+}
 
 export interface RpcServerInit {
   config: Config['rpc']
@@ -22,6 +32,7 @@ export interface RpcServerInit {
   log: Logger
   /** Served at GET /metrics when set. */
   metrics?: Registry
+  probes?: Probes
   onCall?: (method: string, outcome: 'ok' | 'error', seconds: number) => void
 }
 
@@ -119,9 +130,7 @@ export class RpcServer {
   /** Host, Origin and token: the same for HTTP and WebSocket upgrades. */
   private guard (req: IncomingMessage): Permission {
     const { config } = this.init
-    if (!isAllowedHost(req.headers.host, config.allowedHosts)) {
-      throw new HttpError(403, ErrorCode.INVALID_REQUEST, 'invalid host specified')
-    }
+    this.guardHost(req)
     if (!isAllowedOrigin(req.headers.origin, config.cors)) {
       throw new HttpError(403, ErrorCode.INVALID_REQUEST, 'origin not allowed')
     }
@@ -141,8 +150,13 @@ export class RpcServer {
         res.writeHead(204, { 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'content-type, authorization' }).end()
         return
       }
-      if (!this.listening) throw new HttpError(503, ErrorCode.UNAVAILABLE, 'node is shutting down')
       const path = (req.url ?? '/').split('?')[0]
+      // before the shutdown check: a stopping daemon still answers its probes (/ready with 503)
+      if (path === '/health' || path === '/ready') {
+        await this.serveProbe(path, req, res)
+        return
+      }
+      if (!this.listening) throw new HttpError(503, ErrorCode.UNAVAILABLE, 'node is shutting down')
       if (path === '/metrics' && req.method === 'GET') {
         await this.serveMetrics(req, res)
         return
@@ -191,10 +205,32 @@ export class RpcServer {
     }
   }
 
-  private async serveMetrics (req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** The one guard of the paths that need no token: DNS rebinding. */
+  private guardHost (req: IncomingMessage): void {
     if (!isAllowedHost(req.headers.host, this.init.config.allowedHosts)) {
       throw new HttpError(403, ErrorCode.INVALID_REQUEST, 'invalid host specified')
     }
+  }
+
+  /**
+   * GET /health: the node_health report, 200 while ok or degraded (the node
+   * serves), 503 when failing. GET /ready: 200 `{ready: true}` once the daemon
+   * serves, 503 `{ready: false}` while it starts or stops.
+   */
+  private async serveProbe (path: '/health' | '/ready', req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.guardHost(req)
+    const probes = this.init.probes
+    if (probes == null) throw new HttpError(404, ErrorCode.INVALID_REQUEST, `no such path: ${path}`)
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, ErrorCode.INVALID_REQUEST, `${path} needs GET`, { Allow: 'GET, HEAD' })
+    const ready = probes.ready() && this.listening
+    const [status, body] = path === '/ready'
+      ? [ready ? 200 : 503, { ready }]
+      : await probes.health().then(h => [h.level === 'failing' ? 503 : 200, h] as const)
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body))
+  }
+
+  private async serveMetrics (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.guardHost(req)
     const registry = this.init.metrics
     if (registry == null) throw new HttpError(404, ErrorCode.INVALID_REQUEST, 'metrics are disabled (metrics.enabled)')
     const text = await registry.metrics()

@@ -6,8 +6,9 @@
  * Ready: the daemon wrote its repo's `api` file (it does so only once its RPC
  * server listens) and `node_info` answers at that URL with a /p2p/ address.
  *
- * Connected: every node is healthy by its own `node_health` (at least one
- * peer, and a connected peer speaks our DHT, so the DHT can route) and the
+ * Connected: every node has, by its own `node_health`, a connected peer that
+ * speaks our DHT (so the DHT can route; a small testnet may stay below
+ * network.minPeers, so its level is not what counts here) and the
  * bootstrap node, which all the others dialled, has every one of them
  * connected.
  */
@@ -17,7 +18,7 @@ import type { Static } from '@sinclair/typebox'
 import { repoLayout } from '../repo/layout.ts'
 import { RpcClient } from '../rpc/client.ts'
 import type { NodeInfoResult } from '../rpc/methods/node/info.ts'
-import type { NodeHealthResult } from '../rpc/methods/node/health.ts'
+import type { NodeHealth } from '../rpc/methods/node/health.ts'
 import type { NodePeer } from '../rpc/methods/node/peers.ts'
 import { NodeStartError, TestnetTimeoutError } from './errors.ts'
 import type { NodeExit } from './spawn.ts'
@@ -28,7 +29,7 @@ const POLL_INTERVAL_MS = 100
 const RPC_TIMEOUT_MS = 2_000
 
 export type NodeInfo = Static<typeof NodeInfoResult>
-export type NodeHealth = Static<typeof NodeHealthResult>
+export type { NodeHealth }
 type Peer = Static<typeof NodePeer>
 
 /** The methods used here only read, and a caller without the repo's token may read. */
@@ -112,7 +113,7 @@ async function connectionGaps (nodes: NodeRecord[]): Promise<string[]> {
   const health = await Promise.all(nodes.map(async n => call<NodeHealth>(n, 'node_health')))
   const seen = new Set((await call<Peer[]>(bootstrap, 'node_peers') ?? []).filter(p => p.connected).map(p => p.peerId))
   const gaps: string[] = []
-  const lonely = nodes.filter((_, i) => health[i]?.healthy !== true || (health[i]?.peers ?? 0) < 1)
+  const lonely = nodes.filter((_, i) => (health[i]?.dhtPeers ?? 0) < 1)
   if (lonely.length > 0) gaps.push(`${lonely.map(n => n.name).join(', ')} to have a DHT peer`)
   const unseen = others.filter(n => n.peerId == null || !seen.has(n.peerId))
   if (unseen.length > 0) gaps.push(`${bootstrap.name} to see ${unseen.map(n => n.name).join(', ')}`)

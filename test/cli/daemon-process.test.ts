@@ -1,10 +1,24 @@
 /** `cpnet` as a user runs it: real processes, real signals. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { repoLayout } from '../../src/repo/layout.ts'
-import { cleanEnv, killDaemon, runCli, spawnDaemon, type DaemonProcess } from '../helpers/cli.ts'
-import { tempDir } from '../helpers/daemons.ts'
+import { REPO_ENV, repoLayout } from '../../src/repo/layout.ts'
+import { processState } from '../../src/repo/process-state.ts'
+import { cleanEnv, killDaemon, runCli, spawnDaemon, spawnUntilReady, type DaemonProcess } from '../helpers/cli.ts'
+import { tempDir, waitFor } from '../helpers/daemons.ts'
+
+const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+/** A zombie (exited, not yet reaped by whoever adopted it) counts as gone. */
+function isRunning (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  return processState(pid) !== 'Z'
+}
 
 describe('cpnet daemon as a process', () => {
   let dir: ReturnType<typeof tempDir>
@@ -54,6 +68,76 @@ describe('cpnet daemon as a process', () => {
     expect(await first.exited).toBe(0)
     const second = await daemon(repo)
     expect(second.stdout()).toContain(`PeerID: ${peerId}`)
+  })
+
+  it('a reader that closes its end of the pipe (| tee, then Ctrl-C) does not stop the shutdown', async () => {
+    const repo = join(dir.path, 'node')
+    const d = await daemon(repo)
+    // what `cpnet daemon 2>&1 | tee log` sees when Ctrl-C ends tee: every later write fails with EPIPE
+    await Promise.all([d.child.stdout, d.child.stderr].map(async stream => new Promise(resolve => { stream?.once('close', resolve).destroy() })))
+    d.child.kill('SIGINT')
+    expect(await d.exited).toBe(0)
+    const layout = repoLayout(repo)
+    expect(existsSync(layout.api)).toBe(false)
+    expect(existsSync(layout.lock)).toBe(false)
+  })
+
+  it('one Ctrl-C heard twice at once (the terminal and npm both pass it on) stops the daemon gracefully', async () => {
+    const repo = join(dir.path, 'node')
+    const d = await daemon(repo)
+    d.child.kill('SIGINT')
+    d.child.kill('SIGINT')
+    expect(await d.exited).toBe(0)
+    expect(d.stderr()).not.toContain('forcing')
+    expect(existsSync(repoLayout(repo).lock)).toBe(false)
+  })
+
+  it('a stale api file (its daemon was killed) gives "no daemon is running", not a connection error', async () => {
+    const repo = join(dir.path, 'node')
+    const d = await daemon(repo)
+    d.child.kill('SIGKILL')
+    await d.exited
+    const layout = repoLayout(repo)
+    expect(existsSync(layout.api)).toBe(true)
+    const res = await runCli(['--repo', repo, 'status'])
+    expect(res.code).toBe(1)
+    expect(res.stderr.trim().split('\n')).toHaveLength(1)
+    expect(res.stderr).toMatch(new RegExp(`^cpnet: no daemon is running for repo ${repo} \\(its api file is left from a daemon that stopped`))
+    expect(res.stderr).not.toContain('ECONNREFUSED')
+  })
+
+  it('an api file whose lock pid was handed to another process since (a reboot) still gives "no daemon is running"', async () => {
+    const repo = join(dir.path, 'node')
+    const layout = repoLayout(repo)
+    const d = await daemon(repo)
+    const url = readFileSync(layout.api, 'utf8').trim()
+    d.child.kill('SIGKILL')
+    await d.exited
+    // nobody listens at the killed daemon's port any more; the lock now names a live pid that is no daemon: this test's own
+    writeFileSync(layout.lock, `${process.pid}\n`)
+    const res = await runCli(['--repo', repo, 'status'])
+    expect(res.code).toBe(1)
+    expect(res.stderr.trim()).toBe(`cpnet: no daemon is running for repo ${repo} (nothing listens at ${url}, the address in its api file; start one with: cpnet daemon --repo ${repo})`)
+  })
+
+  // `npm start` builds first (the build is most of this test's time); a supervisor signals the npm process it started
+  it('SIGTERM sent to `npm start` stops the daemon it runs and frees the repo', { timeout: 180_000 }, async () => {
+    const repo = join(dir.path, 'node')
+    expect((await runCli(['--repo', repo, 'init', '--profile', 'test'])).code).toBe(0)
+    const layout = repoLayout(repo)
+    const npm = await spawnUntilReady('npm', ['start'], { cwd: PROJECT_ROOT, env: cleanEnv({ [REPO_ENV]: repo }) }, 170_000)
+    started.push(npm)
+    expect(npm.stdout()).toContain('Daemon is ready')
+    const daemonPid = Number(readFileSync(layout.lock, 'utf8').trim())
+    try {
+      npm.child.kill('SIGTERM')
+      expect(await npm.exited).toBe(0)
+      await waitFor('the daemon under npm start to exit', () => !isRunning(daemonPid))
+      expect(existsSync(layout.lock)).toBe(false)
+      expect(existsSync(layout.api)).toBe(false)
+    } finally {
+      if (isRunning(daemonPid)) process.kill(daemonPid, 'SIGKILL')
+    }
   })
 
   it('a second daemon on the same repo exits 1 with one line', async () => {

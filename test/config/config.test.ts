@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { loadConfig, readDefaults, readProfile, validateConfig } from '../../src/config/load.ts'
+import { applyPatches, loadConfig, readDefaults, readProfile, validateConfig } from '../../src/config/load.ts'
 import { ConfigError } from '../../src/config/errors.ts'
 import { ENV_FIELDS } from '../../src/config/env.ts'
 import { configReference } from '../../src/config/reference.ts'
@@ -31,7 +31,17 @@ describe('configuration', () => {
   it('ships valid defaults and profiles', () => {
     expect(() => validateConfig(readDefaults())).not.toThrow()
     expect(readDefaults().rpc).toMatchObject({ host: '127.0.0.1', port: 7780 })
-    for (const name of ['test', 'lan', 'client']) expect(readProfile(name)).toBeTypeOf('object')
+    for (const name of ['test', 'lan', 'client', 'server']) expect(readProfile(name)).toBeTypeOf('object')
+  })
+
+  it('a laptop opens no DHT server by default: dht.mode is auto; the server profile (public providers, bootstrap nodes) is a server', () => {
+    expect(readDefaults().dht.mode).toBe('auto')
+    const server = validateConfig(applyPatches(readDefaults(), readProfile('server')))
+    expect(server.dht.mode).toBe('server')
+    expect(validateConfig(applyPatches(readDefaults(), readProfile('client'))).dht.mode).toBe('client')
+    // loopback and LAN networks have no public address, where auto would leave the DHT without a single server
+    for (const name of ['test', 'lan']) expect(validateConfig(applyPatches(readDefaults(), readProfile(name))).dht.mode).toBe('server')
+    expect(loadConfig({ env: { CPNET_DHT_MODE: 'auto' } }).dht.mode).toBe('auto')
   })
 
   it('applies flags over env over file over defaults', () => {

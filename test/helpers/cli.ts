@@ -38,7 +38,12 @@ export interface DaemonProcess {
 
 /** Starts `cpnet daemon` and waits for `Daemon is ready` (or its early exit). */
 export async function spawnDaemon (args: string[], env: NodeJS.ProcessEnv = cleanEnv(), timeoutMs = 30_000): Promise<DaemonProcess> {
-  const child = spawn(process.execPath, [CLI_ENTRY, 'daemon', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawnUntilReady(process.execPath, [CLI_ENTRY, 'daemon', ...args], { env }, timeoutMs)
+}
+
+/** Starts any command that ends up running a daemon (`npm start`) and waits for `Daemon is ready` (or its early exit). */
+export async function spawnUntilReady (command: string, args: string[], options: { env: NodeJS.ProcessEnv, cwd?: string }, timeoutMs: number): Promise<DaemonProcess> {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   child.stderr.on('data', c => { err += String(c) })

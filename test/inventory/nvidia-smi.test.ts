@@ -39,6 +39,13 @@ describe('nvidia-smi parser on recorded outputs', () => {
     expect(() => parseNvidiaSmi(`${line}\n${line}\n`)).toThrow(/twice/)
   })
 
+  it('a present nvidia-smi that cannot talk to the driver (exit 9) is an error carrying the exit code and its message', async () => {
+    const command = join(import.meta.dirname, '..', 'fixtures', 'nvidia-smi', 'failing-driver')
+    const failure = detectGpus(command)
+    await expect(failure).rejects.toThrow(NvidiaSmiError)
+    await expect(failure).rejects.toThrow(`${command} exited with code 9: NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. Make sure that the latest NVIDIA driver is installed and running.`)
+  })
+
   it('a missing binary means no GPUs; a failing one is an error', async () => {
     expect(await detectGpus('cpnet-no-such-nvidia-smi')).toEqual([])
     await expect(detectGpus('nvidia-smi', async () => { throw Object.assign(new Error('exit 9'), { code: 9 }) })).rejects.toThrow(NvidiaSmiError)

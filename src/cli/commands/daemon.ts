@@ -3,6 +3,7 @@ import type { FlagOverride } from '../../config/load.ts'
 import { resolveRepoPath } from '../../repo/layout.ts'
 import { startDaemon, type Daemon } from '../../node/daemon.ts'
 import { VERSION } from '../../package.ts'
+import { ignoreClosedPipe } from '../../log/logger.ts'
 import type { GlobalOptions } from '../client-command.ts'
 
 interface DaemonOptions {
@@ -41,15 +42,24 @@ function flagOverrides (opts: DaemonOptions): FlagOverride[] {
 /** A graceful stop that takes longer than this is cut short. */
 const SHUTDOWN_DEADLINE_MS = 5000
 
+/**
+ * A second signal this soon after the first is the same request delivered
+ * twice, not a person pressing Ctrl-C again: under `npm start` the terminal
+ * signals the whole foreground group and npm forwards the signal it got to the
+ * daemon as well (systemd's control-group kill does the same with SIGTERM).
+ */
+const SAME_SIGNAL_WINDOW_MS = 1000
+
 /** Graceful on the first signal, forced on the second, as kubo does. */
 function handleSignals (daemon: Daemon): void {
-  let stopping = false
+  let firstAt: number | undefined
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (firstAt != null) {
+      if (Date.now() - firstAt < SAME_SIGNAL_WINDOW_MS) return
       process.stderr.write('Received another interrupt signal, forcing shutdown.\n')
       process.exit(1)
     }
-    stopping = true
+    firstAt = Date.now()
     process.stdout.write(`Received ${signal === 'SIGINT' ? 'interrupt' : 'termination'} signal, shutting down... (press Ctrl-C again to force)\n`)
     setTimeout(() => {
       process.stderr.write(`cpnet: shutdown took more than ${SHUTDOWN_DEADLINE_MS / 1000} s, forcing it\n`)
@@ -75,10 +85,13 @@ export function registerDaemon (program: Command): void {
     .option('--listen <multiaddr...>', 'libp2p listen addresses (listen)')
     .option('--announce <multiaddr...>', 'addresses announced to peers (announce)')
     .option('--bootstrap <multiaddr...>', 'bootstrap peers, each with /p2p/<peerId> (bootstrap)')
-    .option('--dht-mode <mode>', 'server or client (dht.mode)')
+    .option('--dht-mode <mode>', 'auto (a client until the node announces a public address), server or client (dht.mode)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (log.level)')
     .option('--log-format <format>', 'auto, json or pretty (log.format)')
     .action(async (opts: DaemonOptions, cmd: Command) => {
+      // before anything is written: a closed pipe must never stop the shutdown
+      ignoreClosedPipe(process.stdout)
+      ignoreClosedPipe(process.stderr)
       const globals = cmd.optsWithGlobals<GlobalOptions>()
       const repoPath = resolveRepoPath(globals.repo)
       const daemon = await startDaemon({

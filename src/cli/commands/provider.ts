@@ -4,6 +4,7 @@ import { formatTable } from '../output.ts'
 import { priceArg } from '../price-arg.ts'
 import { formatAmount, formatPrice, parsePriceText, unitsText } from '../../units/price.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
+import type { NodeHealth } from '../../rpc/methods/node/health.ts'
 import type { PoolSpec } from '../../inventory/pool.ts'
 import type { LeaseView } from '../../lease/view.ts'
 import type { PoolUsage } from '../../ledger/types.ts'
@@ -83,7 +84,12 @@ export function registerProvider (program: Command): void {
   const provider = program.command('provider').description('the pools this node offers')
   provider.command('pools')
     .description('list pools: detected, declared in config, added here')
-    .action(clientAction(async client => client.call<PoolView[]>('provider_pools'), renderPools))
+    .action(clientAction(async client => {
+      const [pools, health] = await Promise.all([client.call<PoolView[]>('provider_pools'), client.call<NodeHealth>('node_health')])
+      // on stderr, so that the list on stdout keeps its shape: the pools an nvidia-smi that failed did not find are missing
+      for (const r of health.reasons.filter(r => r.code === 'GPU_DETECTION_FAILED')) process.stderr.write(`cpnet: warning: ${r.message}\n`)
+      return pools
+    }, renderPools))
   provider.command('add')
     .description('add (or replace) a pool; it persists and is offered at once')
     .argument('<name>', 'pool name: lower-case letters, digits and hyphens')

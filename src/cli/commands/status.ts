@@ -1,10 +1,11 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
 import { formatDuration, formatFields } from '../output.ts'
+import type { NodeHealth } from '../../rpc/methods/node/health.ts'
 
 interface Status {
-  info: { peerId: string, addrs: string[], version: string, uptimeSec: number, role: string, dhtMode: string, repo: string }
-  health: { healthy: boolean, status: string, peers: number, dhtPeers: number, problems: string[] }
+  info: { peerId: string, addrs: string[], version: string, uptimeSec: number, role: string, dhtMode: string, dhtModeSetting: string, repo: string }
+  health: NodeHealth
   rpcUrl: string
 }
 
@@ -19,10 +20,11 @@ export function registerStatus (program: Command): void {
       ['Version', info.version],
       ['Role', info.role],
       ['State', health.status],
-      ['Health', health.healthy ? 'ok' : health.problems.join('; ')],
+      ['Health', health.level],
+      ...health.reasons.map((r): [string, string] => ['', `${r.code}: ${r.message}`]),
       ['Uptime', formatDuration(info.uptimeSec)],
-      ['Peers', `${health.peers} connected, ${health.dhtPeers} in the DHT`],
-      ['DHT mode', info.dhtMode],
+      ['Peers', `${health.peers} connected (network.minPeers ${health.minPeers}), ${health.dhtPeers} in the DHT`],
+      ['DHT mode', info.dhtModeSetting === 'auto' ? `${info.dhtMode} (auto)` : info.dhtMode],
       ['RPC', rpcUrl],
       ['Repo', info.repo],
       ...info.addrs.map((a, i): [string, string] => [i === 0 ? 'Addresses' : '', a])

@@ -9,7 +9,8 @@ export const NodeInfoResult = Type.Object({
   version: Type.String(),
   uptimeSec: Type.Number(),
   role: Type.Union([Type.Literal('provider'), Type.Literal('consumer')]),
-  dhtMode: Type.Union([Type.Literal('server'), Type.Literal('client')]),
+  dhtMode: Type.Union([Type.Literal('server'), Type.Literal('client')], { description: 'The DHT mode the node is in now' }),
+  dhtModeSetting: Type.Union([Type.Literal('auto'), Type.Literal('server'), Type.Literal('client')], { description: 'dht.mode: with auto, dhtMode follows whether the node has a public address' }),
   repo: Type.String()
 })
 
@@ -27,6 +28,7 @@ export function nodeInfo (node: CpnetNode) {
       uptimeSec: Math.round(node.uptimeSeconds),
       role: node.role,
       dhtMode: node.libp2p.services.dht.getMode(),
+      dhtModeSetting: node.config.dht.mode,
       repo: node.repo.layout.root
     })
   })
