@@ -23,7 +23,7 @@ import type { CapacitySource } from '../inventory/capacity.ts'
 import { silentLogger, type Logger } from '../log/logger.ts'
 import { startDaemon, type Daemon } from '../node/daemon.ts'
 import type { TransportKind } from '../node/libp2p.ts'
-import { waitFor } from './wait.ts'
+import { waitForProgress } from './wait.ts'
 
 export interface InProcessNetworkInit {
   size: number
@@ -107,10 +107,19 @@ export class InProcessNetwork {
     await node.stop()
   }
 
-  /** Waits until every running node has at least `minPeers` connections. */
-  async ready (minPeers = 1, timeoutMs = 30_000): Promise<void> {
-    await waitFor(`every node connected to ${minPeers}+ peers`, () =>
-      this.nodes.every(n => n.node.libp2p.getPeers().length >= Math.min(minPeers, this.running.size - 1)), timeoutMs)
+  /**
+   * Waits until every running node has at least `minPeers` connections; fails
+   * naming the nodes still short when no node has gained a peer for `stallMs`.
+   */
+  async ready (minPeers = 1, stallMs = 30_000): Promise<void> {
+    const want = Math.min(minPeers, this.running.size - 1)
+    const short = (): NetworkNode[] => this.nodes.filter(n => n.node.libp2p.getPeers().length < want)
+    const missing = (): number => this.nodes.reduce((sum, n) => sum + Math.max(0, want - n.node.libp2p.getPeers().length), 0)
+    try {
+      await waitForProgress(`every node connected to ${want}+ peers`, missing, stallMs)
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; short: ${short().map(n => `node ${n.index} (${n.node.libp2p.getPeers().length})`).join(', ')}`)
+    }
   }
 
   /** Stops every node in parallel and removes the repos. */
