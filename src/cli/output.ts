@@ -19,6 +19,34 @@ export function printJson (value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n')
 }
 
+/** What `--json` prints for a command that failed: the JSON-RPC error's own code and data when the daemon refused, else a `CPNET_*` name. */
+export interface JsonError {
+  error: { code: number | string, message: string, data?: unknown }
+}
+
+/** Codes of the failures that happen before or without a daemon's answer. */
+export const CLI_ERROR_CODES = {
+  /** A command line commander or an argument parser refused. */
+  usage: 'CPNET_USAGE',
+  /** Any other failure without a code of its own. */
+  other: 'CPNET_ERROR'
+} as const
+
+/** Client-side errors that have a name but no code (matched on `name`, as src/errors.ts says). */
+const CODE_BY_NAME: Record<string, string> = {
+  NoDaemonError: 'CPNET_NO_DAEMON',
+  RpcUnreachableError: 'CPNET_UNREACHABLE'
+}
+
+export function jsonError (err: unknown): JsonError {
+  const e = err as { code?: unknown, data?: unknown, message?: unknown, name?: unknown }
+  const code = typeof e.code === 'number' || (typeof e.code === 'string' && e.code.startsWith('CPNET_'))
+    ? e.code
+    : CODE_BY_NAME[String(e.name)] ?? CLI_ERROR_CODES.other
+  const message = typeof e.message === 'string' ? e.message : String(err)
+  return { error: { code, message, ...(e.data !== undefined ? { data: e.data } : {}) } }
+}
+
 export function formatDuration (seconds: number): string {
   const s = Math.floor(seconds)
   if (s < 60) return `${s}s`

@@ -10,17 +10,25 @@ import { registerProvider } from './commands/provider.ts'
 import { registerLease } from './commands/lease.ts'
 import { registerPrices } from './commands/prices.ts'
 import { registerTestnet } from './commands/testnet.ts'
+import { CLI_ERROR_CODES, jsonError, printJson } from './output.ts'
 
-export function buildProgram (): Command {
+/** `--json` anywhere before a `--`: errors of the command line itself come before commander has parsed it. */
+export function wantsJson (argv: string[]): boolean {
+  const end = argv.indexOf('--')
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json')
+}
+
+export function buildProgram (json = false): Command {
   const program = new Command('cpnet')
     .description('Peer-to-peer node for the Computing Power Internet')
     .version(VERSION)
     .option('--repo <dir>', 'repo directory (default: $CPNET_REPO or ~/.cpnet)')
     .option('--api <url>', 'daemon RPC URL (default: $CPNET_API or the repo\'s api file)')
-    .option('--json', 'machine-readable output')
-    .showHelpAfterError()
+    .option('--json', 'machine-readable output, errors included ({"error": {"code", "message"}} on stdout, exit 1)')
+    .showHelpAfterError(!json)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => { write(str.startsWith('error:') ? `cpnet: ${str.slice(7)}` : str) } })
+    // with --json the error goes to stdout as JSON from main(), not as text here
+    .configureOutput({ outputError: (str, write) => { if (!json) write(str.startsWith('error:') ? `cpnet: ${str.slice(7)}` : str) } })
   registerInit(program)
   registerDaemon(program)
   registerStatus(program)
@@ -34,17 +42,28 @@ export function buildProgram (): Command {
   return program
 }
 
-/** Commands throw; here every error becomes one line on stderr and exit code 1. */
+/**
+ * Commands throw; here every error becomes one line on stderr, or with
+ * --json one `{"error": {"code", "message"}}` object on stdout, and exit code 1.
+ */
 export async function main (argv: string[]): Promise<void> {
-  const program = buildProgram()
+  const json = wantsJson(argv.slice(2))
+  const program = buildProgram(json)
   try {
     await program.parseAsync(argv)
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode === 0 ? 0 : 1
+      // help and --version end here with exit code 0
+      if (err.exitCode === 0) {
+        process.exitCode = 0
+        return
+      }
+      if (json) printJson(jsonError({ code: CLI_ERROR_CODES.usage, message: err.message.replace(/^error: /, '') }))
+      process.exitCode = 1
       return
     }
-    process.stderr.write(`cpnet: ${(err as Error).message}\n`)
+    if (json) printJson(jsonError(err))
+    else process.stderr.write(`cpnet: ${(err as Error).message}\n`)
     process.exitCode = 1
   }
 }

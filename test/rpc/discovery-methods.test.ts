@@ -76,7 +76,7 @@ describe('provider and offers methods', () => {
   })
 
   it('the CLI adds, lists and removes pools', async () => {
-    expect(await cli(provider, 'provider', 'add', 'l40s', '--model', 'NVIDIA L40S', '--gpus', '4', '--gpu-memory', '46068', '--price', '1.2', '--label', 'spot', 'eu')).toContain(`offering cpi:${provider.node.peerId.toString()}/l40s`)
+    expect(await cli(provider, 'provider', 'add', 'l40s', '--model', 'NVIDIA L40S', '--gpus', '4', '--gpu-memory', '45GiB', '--price', '1.2', '--label', 'spot', 'eu')).toContain(`offering cpi:${provider.node.peerId.toString()}/l40s`)
     const listed = await cli(provider, 'provider', 'pools')
     expect(listed).toMatch(/l40s\s+rpc\s+NVIDIA L40S\s+4\/4\s+1.2 USD/)
     expect(await cli(provider, 'provider', 'remove', 'l40s')).toContain('withdrawn')

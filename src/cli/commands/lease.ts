@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
 import { formatFields, formatTable } from '../output.ts'
-import { formatTime, parseDuration } from '../args.ts'
+import { durationSec, formatTime } from '../args.ts'
 import { formatPrice, priceArg } from '../price-arg.ts'
 import type { LeaseView } from '../../lease/view.ts'
 
@@ -37,7 +37,7 @@ interface RequestOptions {
   cpi?: string
   filter?: string
   gpus: string
-  duration: string
+  duration: number
   maxPrice: string
   bid?: string
   currency?: string
@@ -50,7 +50,7 @@ export function registerLease (program: Command): void {
     .option('--cpi <cpi>', 'cpi:<peerId>/<pool>')
     .option('--filter <filter>', 'an offers filter, e.g. "model=h100 region=cn-east-1"')
     .requiredOption('--gpus <n>', 'GPUs to lease')
-    .requiredOption('--duration <time>', 'how long: seconds, or 30m, 2h, 1d')
+    .requiredOption('--duration <time>', 'how long: 90s, 30m, 1h30m, 1d (a bare number is seconds)', v => durationSec(v))
     .requiredOption('--max-price <price>', 'the most you pay per GPU-hour, e.g. 2.5 or "2.5 USD"')
     .option('--bid <price>', 'counter-offer with this price first')
     .option('--currency <code>', 'currency when a price names none (default USD)')
@@ -61,7 +61,7 @@ export function registerLease (program: Command): void {
           ...(o.cpi != null ? { cpi: o.cpi } : {}),
           ...(o.filter != null ? { filter: o.filter } : {}),
           gpus: Number(o.gpus),
-          durationSec: parseDuration(o.duration),
+          durationSec: o.duration,
           maxPrice,
           ...(o.bid != null ? { bidMicrosPerGpuHour: priceArg(o.bid, maxPrice.currency).microsPerGpuHour } : {})
         })
@@ -82,9 +82,9 @@ export function registerLease (program: Command): void {
   lease.command('renew')
     .description('extend a lease; both peers sign the new version')
     .argument('<leaseId>')
-    .requiredOption('--extend <time>', 'time added to the end: seconds, or 30m, 2h, 1d')
+    .requiredOption('--extend <time>', 'time added to the end: 90s, 30m, 1h30m, 1d (a bare number is seconds)', v => durationSec(v))
     .action(clientAction(
-      async (client, leaseId: string, o: { extend: string }) => client.call<LeaseView>('lease_renew', { leaseId, extendSec: parseDuration(o.extend) }),
+      async (client, leaseId: string, o: { extend: number }) => client.call<LeaseView>('lease_renew', { leaseId, extendSec: o.extend }),
       renderLease
     ))
   lease.command('release')

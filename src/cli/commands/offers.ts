@@ -1,12 +1,10 @@
 import type { Command } from 'commander'
-import { positiveInt } from '../args.ts'
+import { durationMs, MIB_PER_GIB, positiveInt } from '../args.ts'
 import { clientAction } from '../client-command.ts'
 import { formatTable } from '../output.ts'
 import type { OfferView } from '../../discovery/view.ts'
 
 interface SearchResult { offers: OfferView[], partial: boolean, fromCache: boolean }
-
-const MIB_PER_GIB = 1024
 
 /** The table people read: CPI, model, free/total GPUs, GPU memory, price, region. */
 export function renderOffers (offers: OfferView[], partial = false): string {
@@ -30,7 +28,7 @@ export function registerOffers (program: Command): void {
     .argument('[filter]', 'terms field<op>value separated by spaces; empty matches everything', '')
     .option('--sort <key>', 'price, free or rtt', 'price')
     .option('--limit <n>', 'at most this many offers', positiveInt)
-    .option('--timeout <ms>', 'deadline in milliseconds', positiveInt)
+    .option('--timeout <time>', 'deadline: 500ms, 5s, 1m (a bare number is seconds)', v => durationMs(v))
     .option('--no-cache', 'ask the network even when the cache could answer')
     .action(clientAction(
       async (client, filter: string, opts: { sort: string, limit?: number, timeout?: number, cache: boolean }) =>

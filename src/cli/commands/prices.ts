@@ -1,10 +1,9 @@
 import type { Command } from 'commander'
-import { positiveInt, unixMs } from '../args.ts'
+import { positiveInt, timeArg } from '../args.ts'
 import { clientAction } from '../client-command.ts'
 import { resolveApi } from '../connect.ts'
 import type { GlobalOptions } from '../client-command.ts'
 import { renderPrices } from '../price-table.ts'
-import { watchPrices } from '../price-watch.ts'
 import { resolveRepoPath } from '../../repo/layout.ts'
 import type { PriceView } from '../../pricing/view.ts'
 import type { HistoryPage } from '../../pricing/history.ts'
@@ -22,6 +21,7 @@ export function registerPrices (program: Command): void {
       const stop = (): void => { controller.abort() }
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
+      const { watchPrices } = await import('../price-watch.ts')
       try {
         await watchPrices({
           endpoint: resolveApi({ repo: resolveRepoPath(globals.repo), api: globals.api }),
@@ -47,8 +47,8 @@ export function registerPrices (program: Command): void {
   prices.command('history')
     .description('recorded price changes of one CPI, oldest first')
     .argument('<cpi>', 'cpi:<peerId>/<pool>')
-    .option('--since <time>', 'unix ms or an ISO date', unixMs)
-    .option('--until <time>', 'unix ms or an ISO date', unixMs)
+    .option('--since <time>', 'unix ms, an ISO date, or how long ago: 10m, 1h30m, 2d', v => timeArg(v))
+    .option('--until <time>', 'unix ms, an ISO date, or how long ago: 10m, 1h30m, 2d', v => timeArg(v))
     .option('--limit <n>', 'at most this many', positiveInt)
     .action(clientAction(
       async (client, cpi: string, opts: { since?: number, until?: number, limit?: number }) =>

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { gpuMemoryMib } from '../args.ts'
 import { clientAction } from '../client-command.ts'
 import { formatTable } from '../output.ts'
 import { formatPrice, parsePriceText, priceArg } from '../price-arg.ts'
@@ -35,7 +36,8 @@ async function setPrice (client: RpcClient, pool: string, amount: string, curren
 interface AddOptions {
   model: string
   gpus: string
-  gpuMemory: string
+  /** MiB, from gpuMemoryMib. */
+  gpuMemory: number
   vendor?: string
   interconnect?: string
   region?: string
@@ -61,7 +63,7 @@ export function specFromOptions (name: string, o: AddOptions): Record<string, un
     name,
     model: o.model,
     gpus: num(o.gpus),
-    gpuMemoryMib: num(o.gpuMemory),
+    gpuMemoryMib: o.gpuMemory,
     vendor: o.vendor,
     interconnect: o.interconnect,
     region: o.region,
@@ -86,7 +88,7 @@ export function registerProvider (program: Command): void {
     .argument('<name>', 'pool name: lower-case letters, digits and hyphens')
     .requiredOption('--model <model>', 'GPU model, e.g. "NVIDIA H100 80GB HBM3"')
     .requiredOption('--gpus <n>', 'GPUs in the pool')
-    .requiredOption('--gpu-memory <MiB>', 'memory of one GPU in MiB')
+    .requiredOption('--gpu-memory <GiB>', 'memory of one GPU in GiB (80), or with its unit (80GiB, 81559MiB)', v => gpuMemoryMib(v))
     .option('--vendor <vendor>', 'GPU vendor (default nvidia)')
     .option('--interconnect <kind>', 'pcie, nvlink, … (default pcie)')
     .option('--region <region>', 'e.g. cn-east-1 (default: provider.region)')
