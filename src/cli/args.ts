@@ -84,3 +84,9 @@ export function gpuMemoryMib (value: string): number {
 export function formatTime (ms: number | undefined): string {
   return ms == null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + 'Z'
 }
+
+/** A time in a table cell: `12-01 20:43Z` (UTC, to the minute); formatTime with --wide. */
+export function formatTableTime (ms: number | undefined, wide = false): string {
+  if (wide || ms == null) return formatTime(ms)
+  return new Date(ms).toISOString().slice(5, 16).replace('T', ' ') + 'Z'
+}

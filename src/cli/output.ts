@@ -2,11 +2,65 @@
 
 export type Cell = string | number | boolean | undefined | null
 
-export function formatTable (headers: string[], rows: Cell[][]): string {
+/** Tables for people fit this many columns; `--wide` lifts the limit and shows every identifier in full. */
+export const TABLE_COLUMNS = 80
+const COLUMN_GAP = '  '
+/** A column is never cut below this. */
+const MIN_COLUMN_WIDTH = 6
+
+export interface TableOptions {
+  /** Cut the widest cells (with …) until a line fits; absent: no limit. */
+  maxWidth?: number
+  /** Columns never cut: identifiers a user copies into the next command. */
+  keep?: number[]
+}
+
+export function formatTable (headers: string[], rows: Cell[][], options: TableOptions = {}): string {
   const text = rows.map(r => r.map(c => c == null ? '-' : String(c)))
   const widths = headers.map((h, i) => Math.max(h.length, ...text.map(r => (r[i] ?? '').length)))
-  const line = (cells: string[]): string => cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)).join('  ')
+  if (options.maxWidth != null) fitWidths(widths, headers, options.maxWidth, new Set(options.keep))
+  const cut = (c: string, w: number): string => c.length > w ? c.slice(0, w - 1) + '…' : c
+  const line = (cells: string[]): string => cells.map((c, i) => {
+    const w = widths[i] ?? 0
+    return i === cells.length - 1 ? cut(c, w) : cut(c, w).padEnd(w)
+  }).join(COLUMN_GAP)
   return [line(headers), ...text.map(line)].join('\n')
+}
+
+/** Narrows the widest column that may be cut, one character at a time, until the line fits or none can give more. */
+function fitWidths (widths: number[], headers: string[], maxWidth: number, keep: Set<number>): void {
+  const total = (): number => widths.reduce((a, b) => a + b, 0) + COLUMN_GAP.length * (widths.length - 1)
+  while (total() > maxWidth) {
+    let widest = -1
+    widths.forEach((w, i) => {
+      const floor = Math.max(MIN_COLUMN_WIDTH, headers[i]?.length ?? 0)
+      if (!keep.has(i) && w > floor && (widest === -1 || w > (widths[widest] ?? 0))) widest = i
+    })
+    if (widest === -1) return
+    widths[widest] = (widths[widest] ?? 0) - 1
+  }
+}
+
+/** How a table is drawn: `--wide` shows identifiers in full and lets lines be as long as they are. */
+export interface RenderOptions {
+  wide?: boolean
+}
+
+export function tableOptions (render: RenderOptions, keep?: number[]): TableOptions {
+  return render.wide === true ? {} : { maxWidth: TABLE_COLUMNS, ...(keep != null ? { keep } : {}) }
+}
+
+/** Characters kept at each end of a PeerId in a short CPI: `12D3…Jabc/gpu-a`. */
+const PEER_ID_ENDS = 4
+
+/** `cpi:12D3KooW…Jabc/gpu-a` → `12D3…Jabc/gpu-a` in tables; the full CPI with --wide (and always in --json). */
+export function formatCpi (cpi: string, render: RenderOptions = {}): string {
+  if (render.wide === true) return cpi
+  const m = /^cpi:([^/]+)\/(.+)$/.exec(cpi)
+  if (m == null) return cpi
+  const [, peerId = '', pool = ''] = m
+  const short = peerId.length > PEER_ID_ENDS * 2 + 1 ? `${peerId.slice(0, PEER_ID_ENDS)}…${peerId.slice(-PEER_ID_ENDS)}` : peerId
+  return `${short}/${pool}`
 }
 
 /** `Key: value` lines with the keys aligned; an empty key continues the line above. */

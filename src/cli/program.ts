@@ -24,7 +24,8 @@ export function buildProgram (json = false): Command {
     .version(VERSION)
     .option('--repo <dir>', 'repo directory (default: $CPNET_REPO or ~/.cpnet)')
     .option('--api <url>', 'daemon RPC URL (default: $CPNET_API or the repo\'s api file)')
-    .option('--json', 'machine-readable output, errors included ({"error": {"code", "message"}} on stdout, exit 1)')
+    .option('--json', 'machine-readable output; errors too, as {"error": {"code", "message"}} on stdout')
+    .option('--wide', 'tables as wide as their cells, CPIs and ids in full (default: 80 columns)')
     .showHelpAfterError(!json)
     .exitOverride()
     // with --json the error goes to stdout as JSON from main(), not as text here

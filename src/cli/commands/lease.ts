@@ -1,18 +1,19 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
-import { formatFields, formatTable } from '../output.ts'
-import { durationSec, formatTime } from '../args.ts'
+import { formatCpi, formatFields, formatTable, tableOptions, type RenderOptions } from '../output.ts'
+import { durationSec, formatTableTime, formatTime } from '../args.ts'
 import { formatPrice, priceArg } from '../price-arg.ts'
 import type { LeaseView } from '../../lease/view.ts'
 
 interface Requested { lease: LeaseView, refusals: Array<{ cpi: string, reason: string }> }
 
-export function renderLeases (leases: LeaseView[]): string {
+/** The lease id stays whole (it is what `lease show` takes); the CPI is short and cut first when the line is too long. */
+export function renderLeases (leases: LeaseView[], render: RenderOptions = {}): string {
   return leases.length === 0
     ? 'no leases'
     : formatTable(['LEASE', 'ROLE', 'STATUS', 'GPUS', 'PRICE/GPU-H', 'ENDS', 'CPI'], leases.map(l => [
-      l.leaseId, l.role, l.status, l.gpus, l.price != null ? formatPrice(l.price.microsPerGpuHour, l.price.currency) : undefined, formatTime(l.end), l.cpi
-    ]))
+      l.leaseId, l.role, l.status, l.gpus, l.price != null ? formatPrice(l.price.microsPerGpuHour, l.price.currency) : undefined, formatTableTime(l.end, render.wide), formatCpi(l.cpi, render)
+    ], tableOptions(render, [0])))
 }
 
 export function renderLease (l: LeaseView): string {

@@ -1,23 +1,23 @@
 import type { Command } from 'commander'
 import { durationMs, MIB_PER_GIB, positiveInt } from '../args.ts'
 import { clientAction } from '../client-command.ts'
-import { formatTable } from '../output.ts'
+import { formatCpi, formatTable, tableOptions, type RenderOptions } from '../output.ts'
 import type { OfferView } from '../../discovery/view.ts'
 
 interface SearchResult { offers: OfferView[], partial: boolean, fromCache: boolean }
 
 /** The table people read: CPI, model, free/total GPUs, GPU memory, price, region. */
-export function renderOffers (offers: OfferView[], partial = false): string {
+export function renderOffers (offers: OfferView[], partial = false, render: RenderOptions = {}): string {
   const table = offers.length === 0
     ? 'no offers'
     : formatTable(['CPI', 'MODEL', 'FREE/TOTAL', 'GPU MEM', 'PRICE/GPU-H', 'REGION'], offers.map(o => [
-      o.cpi,
+      formatCpi(o.cpi, render),
       o.resource.model,
       `${o.resource.availableGpus}/${o.resource.totalGpus}`,
       `${Math.round(o.resource.gpuMemoryMib / MIB_PER_GIB)} GiB`,
       `${o.price.perGpuHour} ${o.price.currency}`,
       o.region
-    ]))
+    ]), tableOptions(render))
   return partial ? `${table}\n(partial: the deadline passed before every provider answered)` : table
 }
 
@@ -39,13 +39,13 @@ export function registerOffers (program: Command): void {
           ...(opts.timeout != null ? { timeoutMs: opts.timeout } : {}),
           cache: opts.cache
         }),
-      r => renderOffers(r.offers, r.partial)
+      (r, render) => renderOffers(r.offers, r.partial, render)
     ))
   offers.command('get')
     .description('the current offer of one CPI')
     .argument('<cpi>', 'cpi:<peerId>/<pool>')
     .action(clientAction(
       async (client, cpi: string) => client.call<OfferView>('offers_get', { cpi }),
-      o => renderOffers([o])
+      (o, render) => renderOffers([o], false, render)
     ))
 }

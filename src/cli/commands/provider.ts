@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { gpuMemoryMib } from '../args.ts'
 import { clientAction } from '../client-command.ts'
-import { formatTable } from '../output.ts'
+import { formatCpi, formatTable, tableOptions, type RenderOptions } from '../output.ts'
 import { formatPrice, parsePriceText, priceArg } from '../price-arg.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
 import type { PoolSpec } from '../../inventory/pool.ts'
@@ -13,12 +13,12 @@ import type { RpcClient } from '../../rpc/client.ts'
 
 interface ProviderLeases { leases: LeaseView[], pools: PoolUsage[] }
 
-export function renderPools (pools: PoolView[]): string {
+export function renderPools (pools: PoolView[], render: RenderOptions = {}): string {
   return pools.length === 0
     ? 'no pools (this node is a pure consumer)'
     : formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'REGION', 'OFFERED', 'CPI'], pools.map(p => [
-      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatPrice(p.price.microsPerGpuHour, p.price.currency), p.region, p.offered ? 'yes' : 'no', p.cpi
-    ]))
+      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatPrice(p.price.microsPerGpuHour, p.price.currency), p.region, p.offered ? 'yes' : 'no', formatCpi(p.cpi, render)
+    ]), tableOptions(render, [0]))
 }
 
 /**
@@ -102,17 +102,17 @@ export function registerProvider (program: Command): void {
     .option('--bandwidth <Mbps>', 'network bandwidth')
     .action(clientAction(
       async (client, name: string, opts: AddOptions) => client.call<PoolView>('provider_addPool', specFromOptions(name, opts)),
-      pool => `offering ${pool.cpi}\n${renderPools([pool])}`
+      (pool, render) => `offering ${pool.cpi}\n${renderPools([pool], render)}`
     ))
   provider.command('leases')
     .description('leases this node granted, and what each pool has left')
     .option('--active', 'only leases that hold GPUs now')
     .action(clientAction(
       async (client, o: { active?: boolean }) => client.call<ProviderLeases>('provider_leases', { activeOnly: o.active === true }),
-      r => [
-        formatTable(['POOL', 'TOTAL', 'LEASED', 'HELD', 'FREE'], r.pools.map(p => [p.pool, p.total, p.leased, p.held, p.free])),
+      (r, render) => [
+        formatTable(['POOL', 'TOTAL', 'LEASED', 'HELD', 'FREE'], r.pools.map(p => [p.pool, p.total, p.leased, p.held, p.free]), tableOptions(render, [0])),
         '',
-        renderLeases(r.leases)
+        renderLeases(r.leases, render)
       ].join('\n')
     ))
   provider.command('set-price')
@@ -122,7 +122,7 @@ export function registerProvider (program: Command): void {
     .argument('[currency]', 'e.g. USD, when not part of <price>')
     .action(clientAction(
       async (client, pool: string, price: string, currency: string | undefined) => setPrice(client, pool, price, currency),
-      p => `${p.cpi} now at ${formatPrice(p.price.microsPerGpuHour, p.price.currency)} per GPU-hour\n${renderPools([p])}`
+      (p, render) => `${p.cpi} now at ${formatPrice(p.price.microsPerGpuHour, p.price.currency)} per GPU-hour\n${renderPools([p], render)}`
     ))
   provider.command('remove')
     .description('remove a pool added with `provider add`; its offer is withdrawn')

@@ -1,6 +1,5 @@
-import { createReadStream, existsSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { relative, isAbsolute } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { InvalidArgumentError, type Command } from 'commander'
 import { PACKAGE_ROOT } from '../../package.ts'
 import type { DownResult } from '../../testnet/down.ts'
@@ -199,16 +198,23 @@ export function registerTestnet (program: Command): void {
     })
 
   testnet.command('logs')
-    .description('print a node\'s log (its daemon\'s stdout and stderr)')
+    .description('print a node\'s log as text (its daemon\'s stdout and stderr); --json: the lines as written')
     .argument('<name>', 'e.g. provider-1')
-    .action(async (name: string, _opts: unknown, cmd: Command) => {
-      const { nodeLogPath } = await import('../../testnet/logs.ts')
-      const path = nodeLogPath(optionsOf(cmd).dir, name)
-      if (!existsSync(path)) {
+    .option('-f, --follow', 'keep printing lines as they are written, until Ctrl-C')
+    .action(async (name: string, opts: { follow?: boolean }, cmd: Command) => {
+      const { globals, dir } = optionsOf(cmd)
+      const { nodeLogPath, readLog } = await import('../../testnet/logs.ts')
+      const path = nodeLogPath(dir, name)
+      if (!existsSync(path) && opts.follow !== true) {
         process.stderr.write(`${name} has no log: it was never started\n`)
         return
       }
-      await pipeline(createReadStream(path), process.stdout, { end: false })
+      const { signal, release } = interruptible()
+      try {
+        await readLog(path, { raw: globals.json === true, follow: opts.follow === true, signal, write: line => { process.stdout.write(line + '\n') } })
+      } finally {
+        release()
+      }
     })
 
   testnet.command('down')
