@@ -33,8 +33,8 @@ describe('cpnet lease between two daemon processes', () => {
 
     const onConsumer = await runCli(['--repo', consumer, 'lease', 'list'])
     const onProvider = await runCli(['--repo', provider, 'lease', 'list'])
-    expect(onConsumer.stdout).toMatch(new RegExp(`^${lease.leaseId}\\s+consumer\\s+active\\s+2\\s+2\\.2 USD`, 'm'))
-    expect(onProvider.stdout).toMatch(new RegExp(`^${lease.leaseId}\\s+provider\\s+active\\s+2\\s+2\\.2 USD`, 'm'))
+    expect(onConsumer.stdout).toMatch(new RegExp(`^${lease.leaseId.slice(0, 8)}\\s+consumer\\s+active\\s+2\\s+2\\.2 USD`, 'm'))
+    expect(onProvider.stdout).toMatch(new RegExp(`^${lease.leaseId.slice(0, 8)}\\s+provider\\s+active\\s+2\\s+2\\.2 USD`, 'm'))
 
     const show = await runCli(['--repo', consumer, 'lease', 'show', lease.leaseId])
     expect(show.stdout).toMatch(/^Status:\s+active$/m)

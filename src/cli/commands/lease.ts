@@ -4,15 +4,34 @@ import { formatCpi, formatFields, formatTable, tableOptions, type RenderOptions 
 import { durationSec, formatTableTime, formatTime } from '../args.ts'
 import { formatPrice, priceArg } from '../price-arg.ts'
 import type { LeaseView } from '../../lease/view.ts'
+import type { RpcClient } from '../../rpc/client.ts'
 
 interface Requested { lease: LeaseView, refusals: Array<{ cpi: string, reason: string }> }
 
-/** The lease id stays whole (it is what `lease show` takes); the CPI is short and cut first when the line is too long. */
+/** A lease id in a table: its first characters, as git shows commits; `lease show`, `renew` and `release` take it (resolveLeaseId). */
+const SHORT_LEASE_ID_CHARS = 8
+const LEASE_ID = /^[0-9a-f]{32}$/
+const LEASE_ID_PREFIX = /^[0-9a-f]{4,31}$/
+
+/**
+ * The full id of a lease this node holds from the start of its id, as the
+ * tables show it. A full id, or text that is no id at all, goes to the
+ * daemon as it is (the daemon names what is wrong with it).
+ */
+async function resolveLeaseId (client: RpcClient, id: string): Promise<string> {
+  if (LEASE_ID.test(id) || !LEASE_ID_PREFIX.test(id)) return id
+  const matches = (await client.call<LeaseView[]>('lease_list', {})).map(l => l.leaseId).filter(l => l.startsWith(id))
+  if (matches.length === 1) return matches[0] as string
+  if (matches.length === 0) throw new Error(`no lease on this node has an id starting with ${id}`)
+  throw new Error(`more than one lease has an id starting with ${id}: ${matches.join(', ')}; give more of it`)
+}
+
+/** Short lease ids and CPIs unless --wide, so that a line fits 80 columns; the CPI is cut first when one is still too long. */
 export function renderLeases (leases: LeaseView[], render: RenderOptions = {}): string {
   return leases.length === 0
     ? 'no leases'
     : formatTable(['LEASE', 'ROLE', 'STATUS', 'GPUS', 'PRICE/GPU-H', 'ENDS', 'CPI'], leases.map(l => [
-      l.leaseId, l.role, l.status, l.gpus, l.price != null ? formatPrice(l.price.microsPerGpuHour, l.price.currency) : undefined, formatTableTime(l.end, render.wide), formatCpi(l.cpi, render)
+      render.wide === true ? l.leaseId : l.leaseId.slice(0, SHORT_LEASE_ID_CHARS), l.role, l.status, l.gpus, l.price != null ? formatPrice(l.price.microsPerGpuHour, l.price.currency) : undefined, formatTableTime(l.end, render.wide), formatCpi(l.cpi, render)
     ], tableOptions(render, [0])))
 }
 
@@ -78,18 +97,18 @@ export function registerLease (program: Command): void {
     ))
   lease.command('show')
     .description('one lease in full')
-    .argument('<leaseId>')
-    .action(clientAction(async (client, leaseId: string) => client.call<LeaseView>('lease_get', { leaseId }), renderLease))
+    .argument('<leaseId>', 'the id, or its start as lease list shows it')
+    .action(clientAction(async (client, leaseId: string) => client.call<LeaseView>('lease_get', { leaseId: await resolveLeaseId(client, leaseId) }), renderLease))
   lease.command('renew')
     .description('extend a lease; both peers sign the new version')
-    .argument('<leaseId>')
+    .argument('<leaseId>', 'the id, or its start as lease list shows it')
     .requiredOption('--extend <time>', 'time added to the end: 90s, 30m, 1h30m, 1d (a bare number is seconds)', v => durationSec(v))
     .action(clientAction(
-      async (client, leaseId: string, o: { extend: number }) => client.call<LeaseView>('lease_renew', { leaseId, extendSec: o.extend }),
+      async (client, leaseId: string, o: { extend: number }) => client.call<LeaseView>('lease_renew', { leaseId: await resolveLeaseId(client, leaseId), extendSec: o.extend }),
       renderLease
     ))
   lease.command('release')
     .description('end a lease now')
-    .argument('<leaseId>')
-    .action(clientAction(async (client, leaseId: string) => client.call<LeaseView>('lease_release', { leaseId }), renderLease))
+    .argument('<leaseId>', 'the id, or its start as lease list shows it')
+    .action(clientAction(async (client, leaseId: string) => client.call<LeaseView>('lease_release', { leaseId: await resolveLeaseId(client, leaseId) }), renderLease))
 }

@@ -6,7 +6,7 @@ import type { OfferView } from '../../discovery/view.ts'
 
 interface SearchResult { offers: OfferView[], partial: boolean, fromCache: boolean }
 
-/** The table people read: CPI, model, free/total GPUs, GPU memory, price, region. */
+/** The table people read: CPI (short, never cut), model, free/total GPUs, GPU memory, price, region. */
 export function renderOffers (offers: OfferView[], partial = false, render: RenderOptions = {}): string {
   const table = offers.length === 0
     ? 'no offers'
@@ -17,7 +17,7 @@ export function renderOffers (offers: OfferView[], partial = false, render: Rend
       `${Math.round(o.resource.gpuMemoryMib / MIB_PER_GIB)} GiB`,
       `${o.price.perGpuHour} ${o.price.currency}`,
       o.region
-    ]), tableOptions(render))
+    ]), tableOptions(render, [0]))
   return partial ? `${table}\n(partial: the deadline passed before every provider answered)` : table
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { gpuMemoryMib } from '../args.ts'
 import { clientAction } from '../client-command.ts'
-import { formatCpi, formatTable, tableOptions, type RenderOptions } from '../output.ts'
+import { formatTable, tableOptions, type RenderOptions } from '../output.ts'
 import { formatPrice, parsePriceText, priceArg } from '../price-arg.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
 import type { PoolSpec } from '../../inventory/pool.ts'
@@ -13,12 +13,16 @@ import type { RpcClient } from '../../rpc/client.ts'
 
 interface ProviderLeases { leases: LeaseView[], pools: PoolUsage[] }
 
+/**
+ * Every CPI of this table is this node's PeerId and the pool's name, so the
+ * column is left out to fit 80 columns; --wide (and --json) show it.
+ */
 export function renderPools (pools: PoolView[], render: RenderOptions = {}): string {
-  return pools.length === 0
-    ? 'no pools (this node is a pure consumer)'
-    : formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'REGION', 'OFFERED', 'CPI'], pools.map(p => [
-      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatPrice(p.price.microsPerGpuHour, p.price.currency), p.region, p.offered ? 'yes' : 'no', formatCpi(p.cpi, render)
-    ]), tableOptions(render, [0]))
+  if (pools.length === 0) return 'no pools (this node is a pure consumer)'
+  const wide = render.wide === true
+  return formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'REGION', 'OFFERED', ...(wide ? ['CPI'] : [])], pools.map(p => [
+    p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatPrice(p.price.microsPerGpuHour, p.price.currency), p.region, p.offered ? 'yes' : 'no', ...(wide ? [p.cpi] : [])
+  ]), tableOptions(render, [0]))
 }
 
 /**
