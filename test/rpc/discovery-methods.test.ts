@@ -70,7 +70,9 @@ describe('provider and offers methods', () => {
 
     const table = await cli(consumer, 'offers', 'search', 'model=h100')
     expect(table).toMatch(/^CPI\s+MODEL\s+FREE\/TOTAL\s+GPU MEM\s+PRICE\/GPU-H\s+REGION/)
-    expect(table).toContain('NVIDIA H100 80GB HBM3  8/8         80 GiB   2.5 USD      cn-east-1')
+    // within 80 columns: the CPI short, the longest cell (the model) cut to fit; --wide shows both whole
+    expect(table).toMatch(/^12D3…\w{4}\/h100\s+NVIDIA H100 80GB H…\s+8\/8\s+80 GiB\s+2\.5 USD\s+cn-east-1$/m)
+    expect(await cli(consumer, '--wide', 'offers', 'search', 'model=h100')).toContain(`cpi:${provider.node.peerId.toString()}/h100  NVIDIA H100 80GB HBM3  8/8`)
     const json = JSON.parse(await cli(consumer, '--json', 'offers', 'search', 'model=h100')) as SearchResult
     expect(json.offers[0]?.resource.model).toBe('NVIDIA H100 80GB HBM3')
   })
