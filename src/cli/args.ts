@@ -21,22 +21,25 @@ const DURATION_HELP = 'e.g. 90s, 10m, 1h30m, 2d, 500ms; a bare number is seconds
  */
 export function durationMs (text: string): number {
   const t = text.trim()
-  if (/^\d+$/.test(t)) {
-    const ms = Number(t) * MS_PER.s!
-    if (ms > 0 && Number.isSafeInteger(ms)) return ms
-  }
+  const ms = /^\d+$/.test(t) ? Number(t) * MS_PER.s! : unitsMs(t, text)
+  if (!(ms > 0) || !Number.isSafeInteger(ms)) throw new InvalidArgumentError(`not a duration above 0: "${text}" (${DURATION_HELP})`)
+  return ms
+}
+
+/** `1h30m` → its milliseconds; each unit once, largest first. */
+function unitsMs (t: string, text: string): number {
+  const refuse = (): never => { throw new InvalidArgumentError(`not a duration: "${text}" (${DURATION_HELP})`) }
+  if (t === '') refuse()
   let ms = 0
-  let rest = t
   let last = -1
-  while (rest !== '') {
+  for (let rest = t; rest !== '';) {
     const m = /^(\d+)(ms|d|h|m|s)/.exec(rest)
     const order = m == null ? -1 : UNIT_ORDER.indexOf(m[2] as string)
-    if (m == null || order <= last) throw new InvalidArgumentError(`not a duration: "${text}" (${DURATION_HELP})`)
+    if (m == null || order <= last) return refuse()
     ms += Number(m[1]) * MS_PER[m[2] as string]!
     last = order
     rest = rest.slice(m[0].length)
   }
-  if (!(ms > 0) || !Number.isSafeInteger(ms)) throw new InvalidArgumentError(`not a duration above 0: "${text}" (${DURATION_HELP})`)
   return ms
 }
 

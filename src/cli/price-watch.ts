@@ -19,6 +19,7 @@
  * an error.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import { RpcUnreachableError } from '../rpc/client.ts'
 import { WsRpcClient } from '../rpc/ws-client.ts'
 import { PRICES_NOTIFICATION, type PriceNotification } from '../pricing/subscriptions.ts'
 import type { PriceView } from '../pricing/view.ts'
@@ -138,11 +139,10 @@ export async function watchPrices (init: WatchInit): Promise<void> {
       if (!init.json) draw()
       return await Promise.race([aborted.then(() => undefined), ws.closed])
     } catch (e) {
-      // the connection dropped in the middle of a call: the same as a close
+      // the connection dropped in the middle of a call: the same as a close; a refusal (a bad filter) is the user's to see
+      if (!(e instanceof RpcUnreachableError)) throw e
       if (init.signal.aborted) return undefined
-      const closed = await Promise.race([ws.closed, sleep(RECONNECT_MAX_MS).then(() => undefined)])
-      if (closed == null) throw e
-      return closed
+      return await ws.closed
     } finally {
       clearInterval(ticker)
     }

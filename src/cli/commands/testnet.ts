@@ -19,8 +19,8 @@ interface TestnetOptions extends GlobalOptions {
 interface UpFlags {
   providers: number
   consumers: number
-  /** Milliseconds. */
-  timeout: number
+  /** Milliseconds; absent: DEFAULT_UP_TIMEOUT_MS. */
+  timeout?: number
 }
 
 function count (value: string): number {
@@ -161,7 +161,7 @@ export function registerTestnet (program: Command): void {
     .description('start providers and consumers, wait until every node is ready and connected')
     .option('--providers <n>', 'provider nodes', count, 4)
     .option('--consumers <n>', 'consumer nodes', count, 2)
-    .option('--timeout <time>', `give up (and stop the nodes) after this long: 90s, 2m (a bare number is seconds; default ${DEFAULT_UP_TIMEOUT_MS / 1000}s)`, v => durationMs(v), DEFAULT_UP_TIMEOUT_MS)
+    .option('--timeout <time>', `give up (and stop the nodes) after this long: 90s, 2m (a bare number is seconds; default ${DEFAULT_UP_TIMEOUT_MS / 1000}s)`, v => durationMs(v))
     .action(async (flags: UpFlags, cmd: Command) => {
       const { globals, dir } = optionsOf(cmd)
       const progress = progressOn()
@@ -173,7 +173,7 @@ export function registerTestnet (program: Command): void {
           dir,
           providers: flags.providers,
           consumers: flags.consumers,
-          timeoutMs: flags.timeout,
+          timeoutMs: flags.timeout ?? DEFAULT_UP_TIMEOUT_MS,
           signal,
           onProgress: progressRenderer(progress, flags.providers + flags.consumers)
         })
