@@ -1,3 +1,11 @@
+/**
+ * The `cpnet` program: every command's definition, and the one place errors
+ * are printed. Start-up loads only these definitions and what they need
+ * (commander, the RPC client): a command's heavy code (the node and libp2p,
+ * the repo, the testnet) is imported by its action when it runs, so
+ * `--version` and client commands start in tens of milliseconds
+ * (`npm run bench -- cli`; test/cli/startup.test.ts checks the modules loaded).
+ */
 import { Command, CommanderError } from 'commander'
 import { VERSION } from '../package.ts'
 import { registerInit } from './commands/init.ts'
