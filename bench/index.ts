@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { PACKAGE_ROOT, VERSION } from '../src/package.ts'
+import { runCli } from './cli.ts'
 import { runDiscovery } from './discovery.ts'
 import { runLease } from './lease.ts'
 import { runPricing } from './pricing.ts'
@@ -17,6 +18,7 @@ interface ScenarioResult {
 }
 
 const SCENARIOS: Record<string, (log: (line: string) => void) => Promise<ScenarioResult>> = {
+  cli: runCli,
   discovery: runDiscovery,
   lease: runLease,
   pricing: runPricing

@@ -2,11 +2,65 @@
 
 export type Cell = string | number | boolean | undefined | null
 
-export function formatTable (headers: string[], rows: Cell[][]): string {
+/** Tables for people fit this many columns; `--wide` lifts the limit and shows every identifier in full. */
+export const TABLE_COLUMNS = 80
+const COLUMN_GAP = '  '
+/** A column is never cut below this. */
+const MIN_COLUMN_WIDTH = 6
+
+export interface TableOptions {
+  /** Cut the widest cells (with …) until a line fits; absent: no limit. */
+  maxWidth?: number
+  /** Columns never cut: identifiers a user copies into the next command. */
+  keep?: number[]
+}
+
+export function formatTable (headers: string[], rows: Cell[][], options: TableOptions = {}): string {
   const text = rows.map(r => r.map(c => c == null ? '-' : String(c)))
   const widths = headers.map((h, i) => Math.max(h.length, ...text.map(r => (r[i] ?? '').length)))
-  const line = (cells: string[]): string => cells.map((c, i) => i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)).join('  ')
+  if (options.maxWidth != null) fitWidths(widths, headers, options.maxWidth, new Set(options.keep))
+  const cut = (c: string, w: number): string => c.length > w ? c.slice(0, w - 1) + '…' : c
+  const line = (cells: string[]): string => cells.map((c, i) => {
+    const w = widths[i] ?? 0
+    return i === cells.length - 1 ? cut(c, w) : cut(c, w).padEnd(w)
+  }).join(COLUMN_GAP)
   return [line(headers), ...text.map(line)].join('\n')
+}
+
+/** Narrows the widest column that may be cut, one character at a time, until the line fits or none can give more. */
+function fitWidths (widths: number[], headers: string[], maxWidth: number, keep: Set<number>): void {
+  const total = (): number => widths.reduce((a, b) => a + b, 0) + COLUMN_GAP.length * (widths.length - 1)
+  while (total() > maxWidth) {
+    let widest = -1
+    widths.forEach((w, i) => {
+      const floor = Math.max(MIN_COLUMN_WIDTH, headers[i]?.length ?? 0)
+      if (!keep.has(i) && w > floor && (widest === -1 || w > (widths[widest] ?? 0))) widest = i
+    })
+    if (widest === -1) return
+    widths[widest] = (widths[widest] ?? 0) - 1
+  }
+}
+
+/** How a table is drawn: `--wide` shows identifiers in full and lets lines be as long as they are. */
+export interface RenderOptions {
+  wide?: boolean
+}
+
+export function tableOptions (render: RenderOptions, keep?: number[]): TableOptions {
+  return render.wide === true ? {} : { maxWidth: TABLE_COLUMNS, ...(keep != null ? { keep } : {}) }
+}
+
+/** Characters kept at each end of a PeerId in a short CPI: `12D3…Jabc/gpu-a`. */
+const PEER_ID_ENDS = 4
+
+/** `cpi:12D3KooW…Jabc/gpu-a` → `12D3…Jabc/gpu-a` in tables; the full CPI with --wide (and always in --json). */
+export function formatCpi (cpi: string, render: RenderOptions = {}): string {
+  if (render.wide === true) return cpi
+  const m = /^cpi:([^/]+)\/(.+)$/.exec(cpi)
+  if (m == null) return cpi
+  const [, peerId = '', pool = ''] = m
+  const short = peerId.length > PEER_ID_ENDS * 2 + 1 ? `${peerId.slice(0, PEER_ID_ENDS)}…${peerId.slice(-PEER_ID_ENDS)}` : peerId
+  return `${short}/${pool}`
 }
 
 /** `Key: value` lines with the keys aligned; an empty key continues the line above. */
@@ -17,6 +71,34 @@ export function formatFields (fields: Array<[string, Cell]>): string {
 
 export function printJson (value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n')
+}
+
+/** What `--json` prints for a command that failed: the JSON-RPC error's own code and data when the daemon refused, else a `CPNET_*` name. */
+export interface JsonError {
+  error: { code: number | string, message: string, data?: unknown }
+}
+
+/** Codes of the failures that happen before or without a daemon's answer. */
+export const CLI_ERROR_CODES = {
+  /** A command line commander or an argument parser refused. */
+  usage: 'CPNET_USAGE',
+  /** Any other failure without a code of its own. */
+  other: 'CPNET_ERROR'
+} as const
+
+/** Client-side errors that have a name but no code (matched on `name`, as src/errors.ts says). */
+const CODE_BY_NAME: Record<string, string> = {
+  NoDaemonError: 'CPNET_NO_DAEMON',
+  RpcUnreachableError: 'CPNET_UNREACHABLE'
+}
+
+export function jsonError (err: unknown): JsonError {
+  const e = err as { code?: unknown, data?: unknown, message?: unknown, name?: unknown }
+  const code = typeof e.code === 'number' || (typeof e.code === 'string' && e.code.startsWith('CPNET_'))
+    ? e.code
+    : CODE_BY_NAME[String(e.name)] ?? CLI_ERROR_CODES.other
+  const message = typeof e.message === 'string' ? e.message : String(err)
+  return { error: { code, message, ...(e.data !== undefined ? { data: e.data } : {}) } }
 }
 
 export function formatDuration (seconds: number): string {

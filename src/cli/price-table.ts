@@ -5,8 +5,8 @@
  */
 import type { PriceNotification } from '../pricing/subscriptions.ts'
 import type { PriceView } from '../pricing/view.ts'
-import { formatTime } from './args.ts'
-import { formatTable } from './output.ts'
+import { formatTableTime } from './args.ts'
+import { formatCpi, formatTable, tableOptions, type RenderOptions } from './output.ts'
 import { formatAmount } from '../units/price.ts'
 
 export class LivePrices {
@@ -32,19 +32,42 @@ export class LivePrices {
   }
 }
 
+/** A CPI's price as the watch last saw it, and when it last changed (0: never, while watched). */
+export interface PriceChange {
+  micros: number
+  previous?: number
+  at: number
+}
+
+/** ESC[7m … ESC[27m: reverse video, for a row whose price just changed. */
+const HIGHLIGHT_ON = '\x1b[7m'
+const HIGHLIGHT_OFF = '\x1b[27m'
+
 /**
  * Live prices show their age; history shows when each was issued. The CPI
- * last: on a narrow terminal the redrawn table is cut at the right edge, and
- * the identifier is the longest cell.
+ * last, short unless --wide: on a narrow terminal the redrawn table is cut
+ * at the right edge. Rows in `changed` (the watch's recent changes) get an
+ * arrow by the price and are drawn in reverse video.
  */
-export function renderPrices (views: PriceView[], time: 'age' | 'issued' = 'age', now = Date.now()): string {
+export function renderPrices (views: PriceView[], time: 'age' | 'issued' = 'age', now = Date.now(), render: RenderOptions = {}, changed?: Map<string, PriceChange>): string {
   if (views.length === 0) return time === 'age' ? 'no live prices' : 'no recorded prices'
-  return formatTable(['CLASS', 'REGION', 'FREE/TOTAL', 'PRICE/GPU-H', time === 'age' ? 'AGE' : 'ISSUED', 'CPI'], views.map(v => [
+  const mark = (v: PriceView): string => {
+    const c = changed?.get(v.cpi)
+    if (c?.previous == null) return ''
+    return c.previous < v.price.microsPerGpuHour ? ' ▲' : ' ▼'
+  }
+  const table = formatTable(['CLASS', 'REGION', 'FREE/TOTAL', 'PRICE/GPU-H', time === 'age' ? 'AGE' : 'ISSUED', 'CPI'], views.map(v => [
     v.class,
     v.region,
     `${v.availableGpus}/${v.totalGpus}`,
-    formatAmount(v.price.microsPerGpuHour, v.price.currency),
-    time === 'age' ? `${Math.max(0, Math.round((now - v.issuedAt) / 1000))}s` : formatTime(v.issuedAt),
-    v.cpi
-  ]))
+    formatAmount(v.price.microsPerGpuHour, v.price.currency) + mark(v),
+    time === 'age' ? `${Math.max(0, Math.round((now - v.issuedAt) / 1000))}s` : formatTableTime(v.issuedAt, render.wide),
+    formatCpi(v.cpi, render)
+  ]), tableOptions(render))
+  if (changed == null) return table
+  const [header = '', ...rows] = table.split('\n')
+  return [header, ...rows.map((row, i) => {
+    const v = views[i]
+    return v != null && changed.get(v.cpi)?.previous != null ? HIGHLIGHT_ON + row + HIGHLIGHT_OFF : row
+  })].join('\n')
 }

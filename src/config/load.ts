@@ -14,6 +14,9 @@ import { describeSchemaError } from '../schema-errors.ts'
 import { ConfigSchema, type Config } from './schema.ts'
 import { ConfigError, type ConfigIssue } from './errors.ts'
 import { readEnvOverrides, setPath } from './env.ts'
+import { PROFILES, type ProfileName } from './profiles.ts'
+
+export { PROFILES, type ProfileName }
 
 export type ConfigPatch = Record<string, unknown>
 
@@ -31,8 +34,6 @@ export interface LoadConfigOptions {
   flags?: FlagOverride[]
 }
 
-export const PROFILES = ['test', 'lan', 'client', 'server'] as const
-export type ProfileName = typeof PROFILES[number]
 
 function isPlainObject (value: unknown): value is Record<string, unknown> {
   return value != null && typeof value === 'object' && !Array.isArray(value)

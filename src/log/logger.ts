@@ -9,6 +9,7 @@
  */
 import { Writable } from 'node:stream'
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino'
+import { formatLogLine } from './format.ts'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
@@ -30,18 +31,12 @@ export interface LoggerInit {
   destination?: NodeJS.WritableStream
 }
 
-const PRETTY_LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' }
-
 /** Turns pino's JSON lines into `12:00:01.123 INFO  cpnet:rpc  message key=value`. */
 function prettyStream (out: NodeJS.WritableStream): DestinationStream {
   return new Writable({
     write (chunk: Buffer, _enc, done) {
       for (const line of chunk.toString('utf8').split('\n')) {
-        if (line === '') continue
-        const { level, time, msg, component, pid: _pid, hostname: _host, ...rest } = JSON.parse(line) as Record<string, unknown>
-        const stamp = new Date(Number(time)).toISOString().slice(11, 23)
-        const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
-        out.write(`${stamp} ${PRETTY_LEVELS[Number(level)] ?? level} ${String(component ?? 'cpnet')}  ${String(msg)}${fields === '' ? '' : '  ' + fields}\n`)
+        if (line !== '') out.write(formatLogLine(line) + '\n')
       }
       done()
     }

@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
-import { memory } from '@libp2p/memory'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify, type Identify } from '@libp2p/identify'
@@ -110,12 +109,14 @@ function reprovideOptions (discovery: Config['discovery']): { validity: number, 
 export async function buildLibp2p (init: BuildLibp2pInit): Promise<CpnetLibp2p> {
   const { config } = init
   const transport = init.transport ?? 'tcp'
+  // a dev dependency (tests, benchmarks): loaded only for an in-process network, so a production install runs without it
+  const transports = transport === 'memory' ? [(await import('@libp2p/memory')).memory()] : [tcp()]
   return createLibp2p<CpnetServices>({
     privateKey: init.privateKey,
     datastore: init.datastore,
     start: false,
     addresses: { listen: config.listen, announce: config.announce },
-    transports: transport === 'memory' ? [memory()] : [tcp()],
+    transports,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: {

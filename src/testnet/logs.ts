@@ -1,7 +1,19 @@
-/** Where a node's log is: `cpnet testnet logs <name>`. */
+/**
+ * A node's log: where it is, and `cpnet testnet logs <name> [--follow]`.
+ * The file holds the daemon's stdout (the banner) and stderr (pino's JSON
+ * lines, since a file is not a terminal); each line is shown as text through
+ * the daemon's own formatter, or as written with `raw`. With `follow`, lines
+ * appended later are shown as they come (checked every FOLLOW_POLL_MS, which
+ * works on every file system, unlike change events) until `signal` aborts.
+ */
+import { closeSync, existsSync, openSync, readSync, statSync, unwatchFile, watchFile } from 'node:fs'
+import { formatLogLine } from '../log/format.ts'
 import { NoTestnetError, UnknownNodeError } from './errors.ts'
 import { testnetLayout } from './layout.ts'
 import { readState } from './state.ts'
+
+const FOLLOW_POLL_MS = 200
+const READ_CHUNK_BYTES = 64 * 1024
 
 export function nodeLogPath (dir: string, name: string): string {
   const layout = testnetLayout(dir)
@@ -10,4 +22,61 @@ export function nodeLogPath (dir: string, name: string): string {
   const node = state.nodes.find(n => n.name === name)
   if (node == null) throw new UnknownNodeError(`the testnet has no node "${name}" (it has: ${state.nodes.map(n => n.name).join(', ')})`)
   return node.log
+}
+
+export interface ReadLogOptions {
+  /** Lines as written (pino's JSON) instead of text. */
+  raw?: boolean
+  /** Keep reading what is appended until `signal` aborts. */
+  follow?: boolean
+  signal?: AbortSignal
+  /** Gets each complete line, without its newline. */
+  write: (line: string) => void
+}
+
+/** Shows the log at `path` line by line; resolves at its end, or with `follow` once `signal` aborts. */
+export async function readLog (path: string, options: ReadLogOptions): Promise<void> {
+  const show = options.raw === true ? (line: string) => { options.write(line) } : (line: string) => { options.write(formatLogLine(line)) }
+  let position = 0
+  let partial = ''
+  const buffer = Buffer.alloc(READ_CHUNK_BYTES)
+  /** Reads from `position` to the current end; a line still being written waits for its newline. */
+  const drain = (): void => {
+    if (!existsSync(path)) return
+    // a log cut shorter (a node started again over it) is read again from its start
+    if (statSync(path).size < position) {
+      position = 0
+      partial = ''
+    }
+    const fd = openSync(path, 'r')
+    try {
+      for (let n = readSync(fd, buffer, 0, buffer.length, position); n > 0; n = readSync(fd, buffer, 0, buffer.length, position)) {
+        position += n
+        const lines = (partial + buffer.toString('utf8', 0, n)).split('\n')
+        partial = lines.pop() ?? ''
+        for (const line of lines) show(line)
+      }
+    } finally {
+      closeSync(fd)
+    }
+  }
+  drain()
+  if (options.follow !== true) {
+    if (partial !== '') show(partial)
+    return
+  }
+  const signal = options.signal
+  await new Promise<void>(resolve => {
+    const listener = (): void => { drain() }
+    watchFile(path, { interval: FOLLOW_POLL_MS, persistent: true }, listener)
+    const stop = (): void => {
+      unwatchFile(path, listener)
+      drain()
+      if (partial !== '') show(partial)
+      resolve()
+    }
+    if (signal == null) return
+    if (signal.aborted) stop()
+    else signal.addEventListener('abort', stop, { once: true })
+  })
 }

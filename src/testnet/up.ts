@@ -14,7 +14,7 @@ import { mkdirSync, rmSync } from 'node:fs'
 import { initRepo } from '../repo/repo.ts'
 import { down } from './down.ts'
 import { TestnetAbortedError, TestnetRunningError, TestnetSizeError, TestnetTimeoutError } from './errors.ts'
-import { testnetLayout, type TestnetLayout } from './layout.ts'
+import { DEFAULT_UP_TIMEOUT_MS, testnetLayout, type TestnetLayout } from './layout.ts'
 import { nodeConfigFor } from './node-config.ts'
 import { daemonsUnder, listProcesses, upProcess } from './processes.ts'
 import { waitForConnected, waitForReady, type ReadyNode } from './ready.ts'
@@ -23,7 +23,6 @@ import { readState, STATE_VERSION, writeState, type NodeRecord, type NodeRole, t
 
 /** A daemon takes about 130 MB: more than this is not a testnet for one machine. */
 export const MAX_NODES = 64
-export const DEFAULT_UP_TIMEOUT_MS = 60_000
 
 export type UpEvent =
   | { type: 'spawned', node: NodeRecord }

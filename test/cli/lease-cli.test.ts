@@ -14,7 +14,7 @@ describe('cpnet lease between two daemon processes', () => {
   beforeAll(async () => {
     const p = await spawnDaemon(['--repo', provider, '--profile', 'test'])
     started.push(p, await spawnDaemon(['--repo', consumer, '--profile', 'test']))
-    const add = await runCli(['--repo', provider, '--json', 'provider', 'add', 'h100', '--model', 'NVIDIA H100 80GB HBM3', '--gpus', '8', '--gpu-memory', '81559', '--price', '2.5', '--floor', '2'])
+    const add = await runCli(['--repo', provider, '--json', 'provider', 'add', 'h100', '--model', 'NVIDIA H100 80GB HBM3', '--gpus', '8', '--gpu-memory', '81559MiB', '--price', '2.5', '--floor', '2'])
     expect(add.code).toBe(0)
     cpi = (JSON.parse(add.stdout) as { cpi: string }).cpi
     const addr = /^Swarm listening on (\S+)$/m.exec(p.stdout())?.[1] as string
@@ -33,8 +33,8 @@ describe('cpnet lease between two daemon processes', () => {
 
     const onConsumer = await runCli(['--repo', consumer, 'lease', 'list'])
     const onProvider = await runCli(['--repo', provider, 'lease', 'list'])
-    expect(onConsumer.stdout).toMatch(new RegExp(`^${lease.leaseId}\\s+consumer\\s+active\\s+2\\s+2\\.2 USD`, 'm'))
-    expect(onProvider.stdout).toMatch(new RegExp(`^${lease.leaseId}\\s+provider\\s+active\\s+2\\s+2\\.2 USD`, 'm'))
+    expect(onConsumer.stdout).toMatch(new RegExp(`^${lease.leaseId.slice(0, 8)}\\s+consumer\\s+active\\s+2\\s+2\\.2 USD`, 'm'))
+    expect(onProvider.stdout).toMatch(new RegExp(`^${lease.leaseId.slice(0, 8)}\\s+provider\\s+active\\s+2\\s+2\\.2 USD`, 'm'))
 
     const show = await runCli(['--repo', consumer, 'lease', 'show', lease.leaseId])
     expect(show.stdout).toMatch(/^Status:\s+active$/m)

@@ -5,8 +5,9 @@
  */
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DaemonPool, waitFor, type TestDaemon } from '../helpers/daemons.ts'
-import { cleanEnv, killCli, runCli, spawnCli, type LiveCli } from '../helpers/cli.ts'
+import { join } from 'node:path'
+import { DaemonPool, tempDir, waitFor, type TestDaemon } from '../helpers/daemons.ts'
+import { cleanEnv, killCli, killDaemon, runCli, spawnCli, spawnDaemon, type DaemonProcess, type LiveCli } from '../helpers/cli.ts'
 import { watchPrices } from '../../src/cli/price-watch.ts'
 import { parsePriceText } from '../../src/units/price.ts'
 import type { PriceNotification } from '../../src/pricing/subscriptions.ts'
@@ -46,6 +47,11 @@ describe('cpnet prices watch and provider set-price', () => {
     await d.admin.call('provider_setPrice', { pool: 'h100', price: usd(2.2) })
     await d.admin.call('provider_setPrice', { pool: 'l40s', price: { microsPerGpuHour: 6_500_000, currency: 'CNY' } })
     await waitFor('the change', () => updates(cli).some(u => u.price.microsPerGpuHour === 2_200_000), 20_000)
+    // the same price again is published with a new seq, but nothing a reader sees changed: no line
+    await d.admin.call('provider_setPrice', { pool: 'h100', price: usd(2.2) })
+    await d.admin.call('provider_setPrice', { pool: 'h100', price: usd(2.3) })
+    await waitFor('the next change', () => updates(cli).some(u => u.price.microsPerGpuHour === 2_300_000), 20_000)
+    expect(updates(cli).filter(u => u.price.microsPerGpuHour === 2_200_000)).toHaveLength(1)
     expect(new Set(updates(cli).map(u => [u.pool, u.matches].join()))).toEqual(new Set(['h100,true']))
     const seqs = updates(cli).map(u => u.seq)
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
@@ -61,7 +67,7 @@ describe('cpnet prices watch and provider set-price', () => {
     expect(await cli.exited).toBe(0)
   })
 
-  it('on a terminal, a table redrawn in place, cut to the terminal\'s width', async () => {
+  it('on a terminal, a table redrawn in place, cut to the terminal\'s width, changes marked, redrawn from the top after a resize', async () => {
     const out = Object.assign(new PassThrough(), { columns: 100 })
     let text = ''
     out.on('data', c => { text += String(c) })
@@ -70,14 +76,23 @@ describe('cpnet prices watch and provider set-price', () => {
     await waitFor('a first table', () => text.includes('h100') && text.includes('l40s'), 20_000)
     await d.admin.call('provider_setPrice', { pool: 'h100', price: usd(2.05) })
     await waitFor('a redrawn table', () => text.includes('2.05 USD'), 20_000)
+    const before = text.length
+    out.columns = 60
+    out.emit('resize')
+    await waitFor('a frame after the resize', () => text.length > before)
     controller.abort()
     await watching
+    // after a resize the old frame's lines may have wrapped: the screen is cleared and drawn from its top
+    expect(text.slice(before)).toMatch(/^\x1b\[2J\x1b\[H/)
+    text = text.slice(0, before)
     const frames = text.split(/\x1b\[\d+F\x1b\[0J/)
     expect(frames.length).toBeGreaterThan(1)
     expect(Math.max(...text.split(/\n|\x1b\[\d+F\x1b\[0J/).map(l => l.length))).toBeLessThan(100)
     expect(frames[0]).toMatch(/^prices matching "gpus>=1": 2 live/)
     expect(frames[0]).toMatch(/CLASS\s+REGION\s+FREE\/TOTAL\s+PRICE\/GPU-H\s+AGE\s+CPI/)
-    expect(frames.at(-1)).toMatch(/gpu\/nvidia\/h100-80gb-hbm3\s+cn-east-1\s+8\/8\s+2\.05 USD\s+\d+s\s+cpi:12D3KooW/)
+    // the changed price: an arrow, the row in reverse video; the CPI short
+    expect(frames.at(-1)).toMatch(/\x1b\[7mgpu\/nvidia\/h100-\S*\s+cn-east-1\s+8\/8\s+2\.05 USD ▼\s+\d+s\s+12D3…\w{4}\/h100\x1b\[27m/)
+    expect(frames.at(-1)).not.toContain('cpi:')
   })
 
   it('an unreachable daemon is one error line and exit 1', async () => {
@@ -86,15 +101,33 @@ describe('cpnet prices watch and provider set-price', () => {
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^cpnet: cannot reach the daemon at ws:\/\/127\.0\.0\.1:9\/?: .*ECONNREFUSED/)])
   })
 
-  it('a daemon that goes away mid-stream ends the watch with an error', async () => {
-    const other = await pool.start()
-    const cli = spawnCli(['--repo', other.repoPath, '--json', 'prices', 'watch'])
-    clis.push(cli)
-    await other.admin.call('provider_addPool', H100)
-    await waitFor('an update', () => cli.lines().length > 0, 20_000)
-    await other.stop()
-    expect(await cli.exited).toBe(1)
-    expect(cli.stderr()).toMatch(/^cpnet: the daemon closed the connection \(1001 server shutting down\)\n$/)
+  it('a daemon that restarts: the watch says so on stderr, reconnects (to its new port) and goes on, repeating nothing', async () => {
+    const dir = tempDir()
+    const repo = join(dir.path, 'node')
+    const daemons: DaemonProcess[] = []
+    try {
+      daemons.push(await spawnDaemon(['--repo', repo, '--profile', 'test']))
+      const add = ['--repo', repo, 'provider', 'add', 'h100', '--model', H100.model, '--gpus', '8', '--gpu-memory', '80', '--price', '2.5']
+      expect((await runCli(add)).code).toBe(0)
+      const cli = spawnCli(['--repo', repo, '--json', 'prices', 'watch'])
+      clis.push(cli)
+      await waitFor('the snapshot', () => cli.lines().length > 0, 20_000)
+      daemons[0]?.child.kill('SIGTERM')
+      await daemons[0]?.exited
+      await waitFor('the notice', () => cli.stderr().includes('reconnecting'), 20_000)
+      daemons.push(await spawnDaemon(['--repo', repo, '--profile', 'test']))
+      await waitFor('the reconnection', () => cli.stderr().includes('cpnet: reconnected'), 20_000)
+      expect((await runCli(['--repo', repo, 'provider', 'set-price', 'h100', '2.4'])).code).toBe(0)
+      await waitFor('the change after the restart', () => updates(cli).some(u => u.price.microsPerGpuHour === 2_400_000), 20_000)
+      // the snapshot after the reconnection had the same 2.5 USD: no second line for it
+      expect(updates(cli).map(u => u.price.microsPerGpuHour)).toEqual([2_500_000, 2_400_000])
+      expect(cli.stderr()).toMatch(/^cpnet: the daemon closed the connection \(1001 server shutting down\); reconnecting\ncpnet: reconnected\n$/)
+      cli.child.kill('SIGINT')
+      expect(await cli.exited).toBe(0)
+    } finally {
+      await Promise.all(daemons.map(killDaemon))
+      dir.remove()
+    }
   })
 
   it('provider set-price takes "2.5 USD", a bare number in the pool\'s own currency, and refuses nonsense', async () => {

@@ -70,13 +70,15 @@ describe('provider and offers methods', () => {
 
     const table = await cli(consumer, 'offers', 'search', 'model=h100')
     expect(table).toMatch(/^CPI\s+MODEL\s+FREE\/TOTAL\s+GPU MEM\s+PRICE\/GPU-H\s+REGION/)
-    expect(table).toContain('NVIDIA H100 80GB HBM3  8/8         80 GiB   2.5 USD      cn-east-1')
+    // within 80 columns: the CPI short, the longest cell (the model) cut to fit; --wide shows both whole
+    expect(table).toMatch(/^12D3…\w{4}\/h100\s+NVIDIA H100 80GB H…\s+8\/8\s+80 GiB\s+2\.5 USD\s+cn-east-1$/m)
+    expect(await cli(consumer, '--wide', 'offers', 'search', 'model=h100')).toContain(`cpi:${provider.node.peerId.toString()}/h100  NVIDIA H100 80GB HBM3  8/8`)
     const json = JSON.parse(await cli(consumer, '--json', 'offers', 'search', 'model=h100')) as SearchResult
     expect(json.offers[0]?.resource.model).toBe('NVIDIA H100 80GB HBM3')
   })
 
   it('the CLI adds, lists and removes pools', async () => {
-    expect(await cli(provider, 'provider', 'add', 'l40s', '--model', 'NVIDIA L40S', '--gpus', '4', '--gpu-memory', '46068', '--price', '1.2', '--label', 'spot', 'eu')).toContain(`offering cpi:${provider.node.peerId.toString()}/l40s`)
+    expect(await cli(provider, 'provider', 'add', 'l40s', '--model', 'NVIDIA L40S', '--gpus', '4', '--gpu-memory', '45GiB', '--price', '1.2', '--label', 'spot', 'eu')).toContain(`offering cpi:${provider.node.peerId.toString()}/l40s`)
     const listed = await cli(provider, 'provider', 'pools')
     expect(listed).toMatch(/l40s\s+rpc\s+NVIDIA L40S\s+4\/4\s+1.2 USD/)
     expect(await cli(provider, 'provider', 'remove', 'l40s')).toContain('withdrawn')

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import type { FlagOverride } from '../../config/load.ts'
 import { resolveRepoPath } from '../../repo/layout.ts'
-import { startDaemon, type Daemon } from '../../node/daemon.ts'
+import type { Daemon } from '../../node/daemon.ts'
 import { VERSION } from '../../package.ts'
 import { ignoreClosedPipe } from '../../log/logger.ts'
 import type { GlobalOptions } from '../client-command.ts'
@@ -94,6 +94,8 @@ export function registerDaemon (program: Command): void {
       ignoreClosedPipe(process.stderr)
       const globals = cmd.optsWithGlobals<GlobalOptions>()
       const repoPath = resolveRepoPath(globals.repo)
+      // the node and libp2p load here, not with the program: other commands start without them
+      const { startDaemon } = await import('../../node/daemon.ts')
       const daemon = await startDaemon({
         repoPath,
         env: process.env,

@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
-import { initRepo } from '../../repo/repo.ts'
 import { resolveRepoPath } from '../../repo/layout.ts'
-import { PROFILES } from '../../config/load.ts'
+import { PROFILES } from '../../config/profiles.ts'
 import { formatFields, printJson } from '../output.ts'
 import type { GlobalOptions } from '../client-command.ts'
 
@@ -12,6 +11,7 @@ export function registerInit (program: Command): void {
     .action(async (opts: { profile?: string }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>()
       const profiles = opts.profile?.split(',').map(s => s.trim()).filter(s => s !== '') ?? []
+      const { initRepo } = await import('../../repo/repo.ts')
       const result = await initRepo(resolveRepoPath(globals.repo), { profiles })
       if (globals.json === true) {
         printJson({ repo: result.layout.root, peerId: result.peerId.toString(), profiles })

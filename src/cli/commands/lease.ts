@@ -1,10 +1,11 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
-import { formatFields, formatTable, type Cell } from '../output.ts'
-import { formatTime, parseDuration } from '../args.ts'
+import { formatCpi, formatFields, formatTable, tableOptions, type Cell, type RenderOptions } from '../output.ts'
+import { durationSec, formatTableTime, formatTime } from '../args.ts'
 import { priceArg } from '../price-arg.ts'
 import { formatAmount, formatPrice } from '../../units/price.ts'
 import type { LeaseView } from '../../lease/view.ts'
+import type { RpcClient } from '../../rpc/client.ts'
 
 interface Requested { lease: LeaseView, refusals: Array<{ cpi: string, reason: string }> }
 
@@ -12,14 +13,34 @@ function amountText (l: LeaseView): string | undefined {
   return l.amountDue != null ? formatAmount(l.amountDue.micros, l.amountDue.currency) : undefined
 }
 
-export function renderLeases (leases: LeaseView[]): string {
+/** A lease id in a table: its first characters, as git shows commits; `lease show`, `renew` and `release` take it (resolveLeaseId). */
+const SHORT_LEASE_ID_CHARS = 8
+const LEASE_ID = /^[0-9a-f]{32}$/
+const LEASE_ID_PREFIX = /^[0-9a-f]{4,31}$/
+
+/**
+ * The full id of a lease this node holds from the start of its id, as the
+ * tables show it. A full id, or text that is no id at all, goes to the
+ * daemon as it is (the daemon names what is wrong with it).
+ */
+async function resolveLeaseId (client: RpcClient, id: string): Promise<string> {
+  if (LEASE_ID.test(id) || !LEASE_ID_PREFIX.test(id)) return id
+  const matches = (await client.call<LeaseView[]>('lease_list', {})).map(l => l.leaseId).filter(l => l.startsWith(id))
+  if (matches.length === 1) return matches[0] as string
+  if (matches.length === 0) throw new Error(`no lease on this node has an id starting with ${id}`)
+  throw new Error(`more than one lease has an id starting with ${id}: ${matches.join(', ')}; give more of it`)
+}
+
+/** Short lease ids and CPIs unless --wide, so that a line fits 80 columns; the CPI is cut first when one is still too long. */
+export function renderLeases (leases: LeaseView[], render: RenderOptions = {}): string {
   return leases.length === 0
     ? 'no leases'
     : formatTable(['LEASE', 'ROLE', 'STATUS', 'GPUS', 'PRICE/GPU-H', 'END', 'GPU-H', 'DUE', 'CPI'], leases.map(l => [
-      l.leaseId, l.role, l.status, l.gpus, l.price != null ? formatAmount(l.price.microsPerGpuHour, l.price.currency) : undefined,
+      render.wide === true ? l.leaseId : l.leaseId.slice(0, SHORT_LEASE_ID_CHARS), l.role, l.status, l.gpus,
+      l.price != null ? formatAmount(l.price.microsPerGpuHour, l.price.currency) : undefined,
       // an ended lease shows when it ended, a running one its agreed end
-      formatTime(l.endedAt ?? l.end), l.gpuHours, amountText(l), l.cpi
-    ]))
+      formatTableTime(l.endedAt ?? l.end, render.wide), l.gpuHours, amountText(l), formatCpi(l.cpi, render)
+    ]), tableOptions(render, [0]))
 }
 
 export function renderLease (l: LeaseView): string {
@@ -51,7 +72,7 @@ interface RequestOptions {
   cpi?: string
   filter?: string
   gpus: string
-  duration: string
+  duration: number
   maxPrice: string
   bid?: string
   currency?: string
@@ -64,7 +85,7 @@ export function registerLease (program: Command): void {
     .option('--cpi <cpi>', 'cpi:<peerId>/<pool>')
     .option('--filter <filter>', 'an offers filter, e.g. "model=h100 region=cn-east-1"')
     .requiredOption('--gpus <n>', 'GPUs to lease')
-    .requiredOption('--duration <time>', 'how long: seconds, or 30m, 2h, 1d')
+    .requiredOption('--duration <time>', 'how long: 90s, 30m, 1h30m, 1d (a bare number is seconds)', v => durationSec(v))
     .requiredOption('--max-price <price>', 'the most you pay per GPU-hour, e.g. 2.5 or "2.5 USD"')
     .option('--bid <price>', 'counter-offer with this price first')
     .option('--currency <code>', 'currency when a price names none (default USD)')
@@ -75,7 +96,7 @@ export function registerLease (program: Command): void {
           ...(o.cpi != null ? { cpi: o.cpi } : {}),
           ...(o.filter != null ? { filter: o.filter } : {}),
           gpus: Number(o.gpus),
-          durationSec: parseDuration(o.duration),
+          durationSec: o.duration,
           maxPrice,
           ...(o.bid != null ? { bidMicrosPerGpuHour: priceArg(o.bid, maxPrice.currency).microsPerGpuHour } : {})
         })
@@ -91,18 +112,18 @@ export function registerLease (program: Command): void {
     ))
   lease.command('show')
     .description('one lease in full')
-    .argument('<leaseId>')
-    .action(clientAction(async (client, leaseId: string) => client.call<LeaseView>('lease_get', { leaseId }), renderLease))
+    .argument('<leaseId>', 'the id, or its start as lease list shows it')
+    .action(clientAction(async (client, leaseId: string) => client.call<LeaseView>('lease_get', { leaseId: await resolveLeaseId(client, leaseId) }), renderLease))
   lease.command('renew')
     .description('extend a lease; both peers sign the new version')
-    .argument('<leaseId>')
-    .requiredOption('--extend <time>', 'time added to the end: seconds, or 30m, 2h, 1d')
+    .argument('<leaseId>', 'the id, or its start as lease list shows it')
+    .requiredOption('--extend <time>', 'time added to the end: 90s, 30m, 1h30m, 1d (a bare number is seconds)', v => durationSec(v))
     .action(clientAction(
-      async (client, leaseId: string, o: { extend: string }) => client.call<LeaseView>('lease_renew', { leaseId, extendSec: parseDuration(o.extend) }),
+      async (client, leaseId: string, o: { extend: number }) => client.call<LeaseView>('lease_renew', { leaseId: await resolveLeaseId(client, leaseId), extendSec: o.extend }),
       renderLease
     ))
   lease.command('release')
     .description('end a lease now')
-    .argument('<leaseId>')
-    .action(clientAction(async (client, leaseId: string) => client.call<LeaseView>('lease_release', { leaseId }), renderLease))
+    .argument('<leaseId>', 'the id, or its start as lease list shows it')
+    .action(clientAction(async (client, leaseId: string) => client.call<LeaseView>('lease_release', { leaseId: await resolveLeaseId(client, leaseId) }), renderLease))
 }

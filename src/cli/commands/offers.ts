@@ -1,25 +1,23 @@
 import type { Command } from 'commander'
-import { positiveInt } from '../args.ts'
+import { durationMs, MIB_PER_GIB, positiveInt } from '../args.ts'
 import { clientAction } from '../client-command.ts'
-import { formatTable } from '../output.ts'
+import { formatCpi, formatTable, tableOptions, type RenderOptions } from '../output.ts'
 import type { OfferView } from '../../discovery/view.ts'
 
 interface SearchResult { offers: OfferView[], partial: boolean, missingProviders: number, fromCache: boolean }
 
-const MIB_PER_GIB = 1024
-
-/** The table people read: CPI, model, free/total GPUs, GPU memory, price, region. */
-export function renderOffers (offers: OfferView[], partial = false, missingProviders = 0): string {
+/** The table people read: CPI (short, never cut), model, free/total GPUs, GPU memory, price, region. */
+export function renderOffers (offers: OfferView[], partial = false, render: RenderOptions = {}, missingProviders = 0): string {
   const table = offers.length === 0
     ? 'no offers'
     : formatTable(['CPI', 'MODEL', 'FREE/TOTAL', 'GPU MEM', 'PRICE/GPU-H', 'REGION'], offers.map(o => [
-      o.cpi,
+      formatCpi(o.cpi, render),
       o.resource.model,
       `${o.resource.availableGpus}/${o.resource.totalGpus}`,
       `${Math.round(o.resource.gpuMemoryMib / MIB_PER_GIB)} GiB`,
       `${o.price.perGpuHour} ${o.price.currency}`,
       o.region
-    ]))
+    ]), tableOptions(render, [0]))
   if (!partial) return table
   const why = missingProviders > 0
     ? `${missingProviders} provider${missingProviders === 1 ? '' : 's'} known to this node did not answer`
@@ -34,7 +32,7 @@ export function registerOffers (program: Command): void {
     .argument('[filter]', 'terms field<op>value separated by spaces; empty matches everything', '')
     .option('--sort <key>', 'price, free or rtt', 'price')
     .option('--limit <n>', 'at most this many offers', positiveInt)
-    .option('--timeout <ms>', 'deadline in milliseconds', positiveInt)
+    .option('--timeout <time>', 'deadline: 500ms, 5s, 1m (a bare number is seconds)', v => durationMs(v))
     .option('--no-cache', 'ask the network even when the cache could answer')
     .action(clientAction(
       async (client, filter: string, opts: { sort: string, limit?: number, timeout?: number, cache: boolean }) =>
@@ -45,13 +43,13 @@ export function registerOffers (program: Command): void {
           ...(opts.timeout != null ? { timeoutMs: opts.timeout } : {}),
           cache: opts.cache
         }),
-      r => renderOffers(r.offers, r.partial, r.missingProviders)
+      (r, render) => renderOffers(r.offers, r.partial, render, r.missingProviders)
     ))
   offers.command('get')
     .description('the current offer of one CPI')
     .argument('<cpi>', 'cpi:<peerId>/<pool>')
     .action(clientAction(
       async (client, cpi: string) => client.call<OfferView>('offers_get', { cpi }),
-      o => renderOffers([o])
+      (o, render) => renderOffers([o], false, render)
     ))
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
-import { formatTable } from '../output.ts'
+import { formatTable, tableOptions } from '../output.ts'
 
 interface Peer { peerId: string, connected: boolean, addrs: string[], direction?: string, rttMs?: number }
 
@@ -10,9 +10,9 @@ export function registerPeers (program: Command): void {
     .option('--all', 'also list known peers that are not connected')
     .action(clientAction(
       async (client, opts: { all?: boolean }) => client.call<Peer[]>('node_peers', { all: opts.all === true }),
-      peers => peers.length === 0
+      (peers, render) => peers.length === 0
         ? 'no peers'
         : formatTable(['PEER', 'CONNECTED', 'DIRECTION', 'RTT', 'ADDRESS'],
-          peers.map(p => [p.peerId, p.connected ? 'yes' : 'no', p.direction, p.rttMs != null ? `${p.rttMs}ms` : undefined, p.addrs[0]]))
+          peers.map(p => [p.peerId, p.connected ? 'yes' : 'no', p.direction, p.rttMs != null ? `${p.rttMs}ms` : undefined, p.addrs[0]]), tableOptions(render, [0]))
     ))
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
+import { gpuMemoryMib } from '../args.ts'
 import { clientAction } from '../client-command.ts'
-import { formatTable } from '../output.ts'
+import { formatTable, tableOptions, type RenderOptions } from '../output.ts'
 import { priceArg } from '../price-arg.ts'
 import { formatAmount, formatPrice, parsePriceText, unitsText } from '../../units/price.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
@@ -14,14 +15,18 @@ import type { RpcClient } from '../../rpc/client.ts'
 
 interface ProviderLeases { leases: LeaseView[], pools: PoolUsage[] }
 
-export function renderPools (pools: PoolView[]): string {
-  return pools.length === 0
-    ? 'no pools (this node is a pure consumer)'
-    : formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'FLOOR', 'REGION', 'OFFERED', 'CPI'], pools.map(p => [
-      p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatAmount(p.price.microsPerGpuHour, p.price.currency),
-      // the floor is in the price's currency
-      unitsText(p.floorMicrosPerGpuHour), p.region, p.offered ? 'yes' : 'no', p.cpi
-    ]))
+/**
+ * Every CPI of this table is this node's PeerId and the pool's name, so the
+ * column is left out to fit 80 columns; --wide (and --json) show it.
+ */
+export function renderPools (pools: PoolView[], render: RenderOptions = {}): string {
+  if (pools.length === 0) return 'no pools (this node is a pure consumer)'
+  const wide = render.wide === true
+  return formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'FLOOR', 'REGION', 'OFFERED', ...(wide ? ['CPI'] : [])], pools.map(p => [
+    p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatAmount(p.price.microsPerGpuHour, p.price.currency),
+    // the floor is in the price's currency
+    unitsText(p.floorMicrosPerGpuHour), p.region, p.offered ? 'yes' : 'no', ...(wide ? [p.cpi] : [])
+  ]), tableOptions(render, [0]))
 }
 
 /**
@@ -39,7 +44,8 @@ async function setPrice (client: RpcClient, pool: string, amount: string, curren
 interface AddOptions {
   model: string
   gpus: string
-  gpuMemory: string
+  /** MiB, from gpuMemoryMib. */
+  gpuMemory: number
   vendor?: string
   interconnect?: string
   region?: string
@@ -65,7 +71,7 @@ export function specFromOptions (name: string, o: AddOptions): Record<string, un
     name,
     model: o.model,
     gpus: num(o.gpus),
-    gpuMemoryMib: num(o.gpuMemory),
+    gpuMemoryMib: o.gpuMemory,
     vendor: o.vendor,
     interconnect: o.interconnect,
     region: o.region,
@@ -95,7 +101,7 @@ export function registerProvider (program: Command): void {
     .argument('<name>', 'pool name: lower-case letters, digits and hyphens')
     .requiredOption('--model <model>', 'GPU model, e.g. "NVIDIA H100 80GB HBM3"')
     .requiredOption('--gpus <n>', 'GPUs in the pool')
-    .requiredOption('--gpu-memory <MiB>', 'memory of one GPU in MiB')
+    .requiredOption('--gpu-memory <GiB>', 'memory of one GPU in GiB (80), or with its unit (80GiB, 81559MiB)', v => gpuMemoryMib(v))
     .option('--vendor <vendor>', 'GPU vendor (default nvidia)')
     .option('--interconnect <kind>', 'pcie, nvlink, … (default pcie)')
     .option('--region <region>', 'e.g. cn-east-1 (default: provider.region)')
@@ -109,17 +115,17 @@ export function registerProvider (program: Command): void {
     .option('--bandwidth <Mbps>', 'network bandwidth')
     .action(clientAction(
       async (client, name: string, opts: AddOptions) => client.call<PoolView>('provider_addPool', specFromOptions(name, opts)),
-      pool => `offering ${pool.cpi}\n${renderPools([pool])}`
+      (pool, render) => `offering ${pool.cpi}\n${renderPools([pool], render)}`
     ))
   provider.command('leases')
     .description('leases this node granted, and what each pool has left')
     .option('--active', 'only leases that hold GPUs now')
     .action(clientAction(
       async (client, o: { active?: boolean }) => client.call<ProviderLeases>('provider_leases', { activeOnly: o.active === true }),
-      r => [
-        formatTable(['POOL', 'TOTAL', 'LEASED', 'HELD', 'FREE'], r.pools.map(p => [p.pool, p.total, p.leased, p.held, p.free])),
+      (r, render) => [
+        formatTable(['POOL', 'TOTAL', 'LEASED', 'HELD', 'FREE'], r.pools.map(p => [p.pool, p.total, p.leased, p.held, p.free]), tableOptions(render, [0])),
         '',
-        renderLeases(r.leases)
+        renderLeases(r.leases, render)
       ].join('\n')
     ))
   provider.command('set-price')
@@ -129,7 +135,7 @@ export function registerProvider (program: Command): void {
     .argument('[currency]', 'e.g. USD, when not part of <price>')
     .action(clientAction(
       async (client, pool: string, price: string, currency: string | undefined) => setPrice(client, pool, price, currency),
-      p => `${p.cpi} now at ${formatPrice(p.price.microsPerGpuHour, p.price.currency)}\n${renderPools([p])}`
+      (p, render) => `${p.cpi} now at ${formatPrice(p.price.microsPerGpuHour, p.price.currency)}\n${renderPools([p], render)}`
     ))
   provider.command('remove')
     .description('remove a pool added with `provider add`; its offer is withdrawn')

@@ -1,14 +1,12 @@
-import { createReadStream, existsSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { relative, isAbsolute } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import { InvalidArgumentError, type Command } from 'commander'
 import { PACKAGE_ROOT } from '../../package.ts'
-import { down, type DownResult } from '../../testnet/down.ts'
-import { resolveTestnetDir, TESTNET_DIR_ENV } from '../../testnet/layout.ts'
-import { nodeLogPath } from '../../testnet/logs.ts'
-import { testnetStatus, type TestnetStatus } from '../../testnet/status.ts'
-import { DEFAULT_UP_TIMEOUT_MS, up, type UpEvent } from '../../testnet/up.ts'
-import { runDemo } from '../../testnet/demo.ts'
+import type { DownResult } from '../../testnet/down.ts'
+import { DEFAULT_UP_TIMEOUT_MS, resolveTestnetDir, TESTNET_DIR_ENV } from '../../testnet/layout.ts'
+import type { TestnetStatus } from '../../testnet/status.ts'
+import type { UpEvent } from '../../testnet/up.ts'
+import { durationMs } from '../args.ts'
 import { formatTable, printJson } from '../output.ts'
 import { progressOn, type Progress } from '../progress.ts'
 import type { GlobalOptions } from '../client-command.ts'
@@ -21,7 +19,8 @@ interface TestnetOptions extends GlobalOptions {
 interface UpFlags {
   providers: number
   consumers: number
-  timeout: number
+  /** Milliseconds; absent: DEFAULT_UP_TIMEOUT_MS. */
+  timeout?: number
 }
 
 function count (value: string): number {
@@ -29,11 +28,6 @@ function count (value: string): number {
   return Number(value)
 }
 
-function seconds (value: string): number {
-  const n = Number(value)
-  if (!(n > 0)) throw new InvalidArgumentError('expected a number of seconds above 0')
-  return n
-}
 
 /** A path as short as it can be for the reader: relative when it is below the current directory. */
 function display (path: string): string {
@@ -167,18 +161,19 @@ export function registerTestnet (program: Command): void {
     .description('start providers and consumers, wait until every node is ready and connected')
     .option('--providers <n>', 'provider nodes', count, 4)
     .option('--consumers <n>', 'consumer nodes', count, 2)
-    .option('--timeout <seconds>', 'give up (and stop the nodes) after this long', seconds, DEFAULT_UP_TIMEOUT_MS / 1000)
+    .option('--timeout <time>', `give up (and stop the nodes) after this long: 90s, 2m (a bare number is seconds; default ${DEFAULT_UP_TIMEOUT_MS / 1000}s)`, v => durationMs(v))
     .action(async (flags: UpFlags, cmd: Command) => {
       const { globals, dir } = optionsOf(cmd)
       const progress = progressOn()
       const { signal, release } = interruptible()
       const started = Date.now()
+      const [{ up }, { testnetStatus }] = await Promise.all([import('../../testnet/up.ts'), import('../../testnet/status.ts')])
       try {
         await up({
           dir,
           providers: flags.providers,
           consumers: flags.consumers,
-          timeoutMs: flags.timeout * 1000,
+          timeoutMs: flags.timeout ?? DEFAULT_UP_TIMEOUT_MS,
           signal,
           onProgress: progressRenderer(progress, flags.providers + flags.consumers)
         })
@@ -196,27 +191,37 @@ export function registerTestnet (program: Command): void {
     .description('list the nodes: name, role, pid, whether it runs, peers, PeerId, RPC URL')
     .action(async (_opts: unknown, cmd: Command) => {
       const { globals, dir } = optionsOf(cmd)
+      const { testnetStatus } = await import('../../testnet/status.ts')
       const status = await testnetStatus(dir)
       if (globals.json === true) printJson(status ?? { dir, status: 'none', nodes: [] })
       else process.stdout.write((status != null ? renderStatus(status) : `no testnet in ${display(dir)} (start one with: ${cpnetCommand()} testnet up)`) + '\n')
     })
 
   testnet.command('logs')
-    .description('print a node\'s log (its daemon\'s stdout and stderr)')
+    .description('print a node\'s log as text (its daemon\'s stdout and stderr); --json: the lines as written')
     .argument('<name>', 'e.g. provider-1')
-    .action(async (name: string, _opts: unknown, cmd: Command) => {
-      const path = nodeLogPath(optionsOf(cmd).dir, name)
-      if (!existsSync(path)) {
+    .option('-f, --follow', 'keep printing lines as they are written, until Ctrl-C')
+    .action(async (name: string, opts: { follow?: boolean }, cmd: Command) => {
+      const { globals, dir } = optionsOf(cmd)
+      const { nodeLogPath, readLog } = await import('../../testnet/logs.ts')
+      const path = nodeLogPath(dir, name)
+      if (!existsSync(path) && opts.follow !== true) {
         process.stderr.write(`${name} has no log: it was never started\n`)
         return
       }
-      await pipeline(createReadStream(path), process.stdout, { end: false })
+      const { signal, release } = interruptible()
+      try {
+        await readLog(path, { raw: globals.json === true, follow: opts.follow === true, signal, write: line => { process.stdout.write(line + '\n') } })
+      } finally {
+        release()
+      }
     })
 
   testnet.command('down')
     .description('stop every node (SIGTERM, then SIGKILL after a grace period); safe to repeat')
     .action(async (_opts: unknown, cmd: Command) => {
       const { globals, dir } = optionsOf(cmd)
+      const { down } = await import('../../testnet/down.ts')
       const result = await down(dir)
       if (globals.json === true) printJson(result)
       else process.stdout.write(renderDown(result) + '\n')
@@ -226,6 +231,7 @@ export function registerTestnet (program: Command): void {
     .description('on a fresh testnet: search, watch a price change, lease, release, each step timed; then stop it')
     .action(async (_opts: unknown, cmd: Command) => {
       const dir = cmd.optsWithGlobals<{ dir?: string }>().dir
+      const { runDemo } = await import('../../testnet/demo.ts')
       await runDemo({ ...(dir != null ? { dir } : {}), print: line => { process.stdout.write(line + '\n') }, renderOffers })
     })
 }
