@@ -6,7 +6,7 @@
  */
 import { multiaddr } from '@multiformats/multiaddr'
 import { Type, type Static } from '@sinclair/typebox'
-import { PriceShapeSchema, priceShape } from '../units/price.ts'
+import { PriceShapeSchema, priceShape } from '../units/price-shape.ts'
 import type { SearchHit } from './search.ts'
 
 export const OfferViewSchema = Type.Object({

@@ -4,7 +4,7 @@
  * times as numbers, safe because verification bounds them) and the CPI's parts.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { PriceShapeSchema, priceShape } from '../units/price.ts'
+import { PriceShapeSchema, priceShape } from '../units/price-shape.ts'
 import type { VerifiedPriceUpdate } from './message.ts'
 
 export const PriceViewSchema = Type.Object({

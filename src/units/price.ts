@@ -5,7 +5,6 @@
  * and a `--max-price` argument all spell a price the same way: "2.5", "2.5 USD",
  * "2.5 USD/GPU-h". Conversions are exact (no floating point on the way).
  */
-import { Type, type Static } from '@sinclair/typebox'
 
 export const MICROS_DIGITS = 6
 export const MICROS_PER_UNIT = 10 ** MICROS_DIGITS
@@ -47,19 +46,4 @@ export function formatAmount (micros: number | bigint, currency: string): string
 /** A price per GPU-hour, as every message shows it: 3000000 USD → "3 USD/GPU-h". */
 export function formatPrice (microsPerGpuHour: number | bigint, currency: string): string {
   return `${formatAmount(microsPerGpuHour, currency)}/GPU-h`
-}
-
-/**
- * The price shape of every RPC result (offers, prices, leases, pools): the
- * exact micro-units and, beside them, the decimal as the CLI takes it.
- */
-export const PriceShapeSchema = Type.Object({
-  microsPerGpuHour: Type.Integer({ description: 'Millionths of the currency unit per GPU-hour' }),
-  currency: Type.String(),
-  perGpuHour: Type.String({ description: 'The same price as a decimal string, as the CLI takes it, e.g. "2.5"' })
-})
-export type PriceShape = Static<typeof PriceShapeSchema>
-
-export function priceShape (microsPerGpuHour: number | bigint, currency: string): PriceShape {
-  return { microsPerGpuHour: Number(microsPerGpuHour), currency, perGpuHour: unitsText(microsPerGpuHour) }
 }

@@ -3,7 +3,7 @@ import type { FlagOverride } from '../../config/load.ts'
 import { resolveRepoPath } from '../../repo/layout.ts'
 import type { Daemon } from '../../node/daemon.ts'
 import { VERSION } from '../../package.ts'
-import { ignoreClosedPipe } from '../../log/logger.ts'
+import { ignoreClosedPipe } from '../../log/closed-pipe.ts'
 import type { GlobalOptions } from '../client-command.ts'
 
 interface DaemonOptions {

@@ -2,7 +2,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { CpnetNode } from '../../../node/node.ts'
 import { formatCpi } from '../../../identity/cpi.ts'
 import type { Pool } from '../../../inventory/pool.ts'
-import { PriceShapeSchema, priceShape, unitsText } from '../../../units/price.ts'
+import { PriceShapeSchema, priceShape } from '../../../units/price-shape.ts'
+import { unitsText } from '../../../units/price.ts'
 
 /** A pool as provider_* methods return it. */
 export const PoolViewSchema = Type.Object({
