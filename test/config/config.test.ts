@@ -72,7 +72,7 @@ describe('configuration', () => {
     ['a port out of range', { rpc: { port: 70000 } }, 'rpc.port', /65535/],
     ['an unknown field', { rpc: { prot: 1 } }, 'rpc.prot', /^not a known field \(known here: host, port, /],
     ['an unknown section', { wallet: {} }, 'wallet', /.+/],
-    ['an unknown enum value', { dht: { mode: 'both' } }, 'dht.mode', /expected one of "server", "client", got "both"$/],
+    ['an unknown enum value', { dht: { mode: 'both' } }, 'dht.mode', /expected one of "auto", "server", "client", got "both"$/],
     ['a pattern mismatch', { provider: { region: 'CN East' } }, 'provider.region', /^expected where the pool is, e\.g\. cn-east-1 .*, got "CN East"$/],
     ['a pool floor above its price', { provider: { pools: [{ name: 'gpu-a', model: 'NVIDIA H100 80GB HBM3', gpus: 1, gpuMemoryMib: 81559, price: { microsPerGpuHour: 2_000_000, currency: 'USD' }, floorMicrosPerGpuHour: 3_000_000 }] } },
       'provider.pools.0.floorMicrosPerGpuHour', /the floor 3 USD\/GPU-h is above the price 2 USD\/GPU-h/],
