@@ -77,6 +77,11 @@ export class OfferCache {
     return [...providers]
   }
 
+  /** Forgets what the last search under `key` found: the next search under it asks the network. */
+  forgetResult (key: string): void {
+    this.keys.delete(key)
+  }
+
   /** Records what a search under `key` found. A partial search adds to the last result instead of replacing it. */
   setResult (key: string, cpis: Iterable<string>, complete: boolean, now = Date.now()): void {
     const found = new Set(cpis)

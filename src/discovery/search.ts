@@ -19,7 +19,7 @@ import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../node/libp2p.ts'
 import { parseCpi } from '../identity/cpi.ts'
 import { OfferCache, type CachedOffer, type OfferSource } from './cache.ts'
-import { capabilityCid } from './capability.ts'
+import { capabilityCid, capabilityKeys } from './capability.ts'
 import { OfferNotFoundError } from './errors.ts'
 import { fetchOffers } from './fetch-client.ts'
 import { matches, parseFilter, searchKey, type Filter } from './filter.ts'
@@ -161,7 +161,12 @@ export class OfferSearch {
   async learnFrom (peerId: PeerId, timeoutMs = this.init.fetchTimeoutMs): Promise<number> {
     const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), this.controller.signal])
     const { offers } = await this.fromProvider({ id: peerId, multiaddrs: [] }, signal)
-    for (const offer of offers) this.cache.put(offer)
+    for (const offer of offers) {
+      this.cache.put(offer)
+      // a cached result under the offer's keys was found without this peer: the next search asks again
+      const { offer: o } = offer.verified
+      for (const key of capabilityKeys({ class: o.resource?.class ?? '', region: o.region })) this.cache.forgetResult(key)
+    }
     return offers.filter(o => !o.verified.offer.withdrawn).length
   }
 

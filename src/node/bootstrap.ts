@@ -41,7 +41,7 @@ export class Bootstrapper {
   private readonly bootstrapPeers: Target[]
   private timer?: NodeJS.Timeout
   private round?: Promise<void>
-  /** Aborts a lookup in flight at stop, so stopping never waits for the DHT. */
+  /** Aborts the dials and the lookup in flight at stop, so stopping never waits for the network. */
   private stopping = new AbortController()
 
   constructor (libp2p: CpnetLibp2p, log: Logger, init: BootstrapperInit) {
@@ -107,7 +107,7 @@ export class Bootstrapper {
     const targets = candidates.slice(0, Math.max(missing, this.bootstrapPeers.length))
     await Promise.all(targets.map(async t => {
       try {
-        await this.libp2p.dial(t.addrs.length > 0 ? t.addrs : t.peerId, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+        await this.libp2p.dial(t.addrs.length > 0 ? t.addrs : t.peerId, { signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
         this.log.debug('connected', { peer: t.peerId.toString() })
       } catch (err) {
         this.log.debug('dial failed', { peer: t.peerId.toString(), error: (err as Error).message })
