@@ -20,41 +20,25 @@ export class LeaseRejectedError extends Error implements CpnetError {
 /** The other side broke the protocol: a bad frame, a bad signature, terms that do not match. */
 export const LeaseProtocolError = defineError('LeaseProtocolError', 'CPNET_LEASE_PROTOCOL')
 
-/** What a lease call that ends without a granted lease says about the lease it was about. */
+/** What a lease call that ends without a granted lease says about the lease it was about: the error's `details` (the JSON-RPC error's data). */
 export interface LeaseOutcome { leaseId: string, status: ConsumerLeaseStatus }
-
-/** An error about one lease, with its id and state in `details` (the JSON-RPC error's data). */
-function leaseOutcomeError (name: string, code: string): new (message: string, outcome: LeaseOutcome) => CpnetError & { details: LeaseOutcome } {
-  const cls = class extends Error implements CpnetError {
-    static readonly code = code
-    readonly code = code
-    readonly details: LeaseOutcome
-    constructor (message: string, outcome: LeaseOutcome) {
-      super(message)
-      this.name = name
-      this.details = { leaseId: outcome.leaseId, status: outcome.status }
-    }
-  }
-  Object.defineProperty(cls, 'name', { value: name })
-  return cls
-}
 
 /**
  * The consumer accepted, but no Grant or answer to its queries came back: the
  * lease may exist on the provider. It is kept as `pending` and queried again
  * until the provider answers, so the outcome is never silently lost.
  */
-export const LeaseUnconfirmedError = leaseOutcomeError('LeaseUnconfirmedError', 'CPNET_LEASE_UNCONFIRMED')
+export const LeaseUnconfirmedError = defineError<LeaseOutcome>('LeaseUnconfirmedError', 'CPNET_LEASE_UNCONFIRMED')
 
 /**
  * The consumer accepted, and the provider then said it holds no lease for the
  * request (NOT_FOUND to the Query, e.g. it died before the commit and was
  * restarted): no lease exists and none will. The record is kept `failed`.
  */
-export const LeaseFailedError = leaseOutcomeError('LeaseFailedError', 'CPNET_LEASE_FAILED')
+export const LeaseFailedError = defineError<LeaseOutcome>('LeaseFailedError', 'CPNET_LEASE_FAILED')
 
 /** The provider answered Ended: the lease asked for or renewed is over already (released or expired). */
-export const LeaseEndedError = leaseOutcomeError('LeaseEndedError', 'CPNET_LEASE_ENDED')
+export const LeaseEndedError = defineError<LeaseOutcome>('LeaseEndedError', 'CPNET_LEASE_ENDED')
 
 /** The peer did not send the next lease message, or take ours, within the step's deadline. */
 export const LeaseTimeoutError = defineError('LeaseTimeoutError', 'CPNET_LEASE_TIMEOUT')

@@ -19,7 +19,7 @@ import { releaseLease, renewLease } from './consumer/operations.ts'
 import { queryLease } from './consumer/query.ts'
 import { requestLease, type LeaseAsk } from './consumer/request.ts'
 import { ConsumerLeaseStore, type ConsumerLease } from './consumer/store.ts'
-import { LeaseRejectedError, LeaseStreamError, LeaseTimeoutError, LeaseUnknownError, NoMatchingOfferError } from './errors.ts'
+import { LeaseFailedError, LeaseRejectedError, LeaseStreamError, LeaseTimeoutError, LeaseUnknownError, NoMatchingOfferError } from './errors.ts'
 import type { ProviderContext } from './provider/context.ts'
 import { leaseHandler } from './provider/handler.ts'
 
@@ -43,7 +43,7 @@ export interface FilterAsk extends Omit<LeaseAsk, 'cpi'> {
 
 export interface FilterOutcome {
   lease: ConsumerLease
-  /** The offers that refused first, and why. */
+  /** The offers passed over first, and why (refused, unreachable, or accepted and then not granted). */
   refusals: Array<{ cpi: string, reason: string }>
 }
 
@@ -117,14 +117,18 @@ export class LeaseService {
     }
     const refusals: FilterOutcome['refusals'] = []
     let lastReject: LeaseRejectedError | undefined
+    let lastNotGranted: InstanceType<typeof LeaseFailedError> | undefined
     let lastFailure: Error | undefined
     for (const hit of candidates) {
       const cpi = hit.verified.offer.cpi
       try {
         return { lease: await requestLease(this.consumer, { ...ask, cpi }), refusals }
       } catch (err) {
-        // a refusal, or a provider that could not be reached before the Accept: no lease exists there, try the next
+        // no lease exists there, so the next offer is tried: a refusal, a provider that could not be reached
+        // before the Accept, or one that said after the Accept that it holds no lease (failed). An unconfirmed
+        // lease (-32011) ends the request: it may exist, and a second one would be leased beside it.
         if (err instanceof LeaseRejectedError) lastReject = err
+        else if (err instanceof LeaseFailedError) lastNotGranted = err
         else if (err instanceof LeaseStreamError || err instanceof LeaseTimeoutError) lastFailure = err
         else throw err
         refusals.push({ cpi, reason: err.message })
@@ -132,6 +136,7 @@ export class LeaseService {
     }
     const summary = refusals.map(r => `${r.cpi}: ${r.reason}`).join('; ')
     if (lastReject != null) throw new LeaseRejectedError(lastReject.reason, `every matching offer refused or could not be reached: ${summary}`)
+    if (lastNotGranted != null) throw new LeaseFailedError(`no matching offer granted a lease: ${summary}`, { details: lastNotGranted.details })
     throw lastFailure instanceof LeaseTimeoutError
       ? new LeaseTimeoutError(`no matching provider answered: ${summary}`)
       : new LeaseStreamError(`no matching provider could be reached: ${summary}`)

@@ -170,11 +170,6 @@ export class Ledger {
     return toHold(hold)
   }
 
-  getHold (id: string): Hold | undefined {
-    const hold = this.holds.get(id)
-    return hold == null ? undefined : toHold(hold)
-  }
-
   /** Moves a hold's expiry to `ttlMs` from now (a new quote round). */
   async extendHold (id: string, ttlMs: number): Promise<Hold> {
     const hold = this.holds.get(id)

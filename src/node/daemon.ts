@@ -36,6 +36,12 @@ export interface Daemon {
   /** True when this start created the repo. */
   initialized: boolean
   stop: () => Promise<void>
+  /**
+   * For a forced exit (a second signal, a stop past its deadline): removes the
+   * api file and releases the repo lock synchronously, before process.exit().
+   * LevelDB's own LOCK goes with the process.
+   */
+  releaseRepo: () => void
 }
 
 export async function startDaemon (init: DaemonInit): Promise<Daemon> {
@@ -52,14 +58,27 @@ export async function startDaemon (init: DaemonInit): Promise<Daemon> {
   let stopping: Promise<void> | undefined
   // what GET /ready says: from the api file's writing until the stop begins
   let ready = false
+  // set once the api file is written: only a daemon that ran says it stopped
+  let running = false
+  /** Removes the api file and releases the repo lock, at once: also what a forced exit does before it exits. */
+  const releaseRepo = (): void => {
+    try {
+      rmSync(repo.layout.api, { force: true })
+    } finally {
+      repo.close()
+    }
+  }
   const stop = async (): Promise<void> => {
     ready = false
     stopping ??= (async () => {
-      await rpc?.stop()
-      await node.stop()
-      rmSync(repo.layout.api, { force: true })
-      repo.close()
-      log.info('daemon stopped')
+      try {
+        await rpc?.stop()
+        await node.stop()
+      } finally {
+        // whatever failed above: no api file of a stopped daemon, no lock that outlives it
+        releaseRepo()
+      }
+      if (running) log.info('daemon stopped')
     })()
     return stopping
   }
@@ -79,10 +98,11 @@ export async function startDaemon (init: DaemonInit): Promise<Daemon> {
     })
     await rpc.start()
     writeFileSync(repo.layout.api, rpc.url + '\n')
-    ready = true
-    return { node, rpc, rpcUrl: rpc.url, initialized, stop }
+    ready = running = true
+    return { node, rpc, rpcUrl: rpc.url, initialized, stop, releaseRepo }
   } catch (err) {
-    await stop()
+    // a refused start says one thing, its cause (no "daemon stopped" for a daemon that never ran)
+    await stop().catch(stopErr => { log.warn('cleanup after the failed start failed', { error: (stopErr as Error).message }) })
     throw err
   }
 }

@@ -219,26 +219,42 @@ export class CpnetNode {
       this.log.info('node started', { peerId: this.peerId.toString(), addrs: this._libp2p.getMultiaddrs().map(String) })
     } catch (err) {
       this._status = 'running'
-      await this.stop()
+      // the start's own error is the one to report; a failure of the cleanup after it is only logged
+      await this.stop().catch(stopErr => { this.log.warn('stopping the parts started failed', { error: (stopErr as Error).message }) })
       throw err
     }
   }
 
+  /**
+   * Every step runs, in order, whatever the one before did: a service that
+   * fails to stop must not leave the databases open. The first failure is
+   * rethrown at the end (an AggregateError when several failed).
+   */
   async stop (): Promise<void> {
     if (this._status !== 'running') return
     this._status = 'stopping'
-    await this._leases?.stop()
-    await this._discovery?.stop()
-    await this._pricing?.stop()
-    await this.bootstrapper?.stop()
-    await this._libp2p?.stop()
-    this.unsyncPools?.()
-    this.stopEndHooks?.()
-    this._inventory?.stop()
-    await this._ledger?.close()
-    await this.seqs?.flush()
-    await this._datastore?.close()
-    await this._db?.close()
+    const errors: unknown[] = []
+    const steps: Array<() => unknown> = [
+      async () => this._leases?.stop(),
+      async () => this._discovery?.stop(),
+      async () => this._pricing?.stop(),
+      async () => this.bootstrapper?.stop(),
+      async () => this._libp2p?.stop(),
+      () => this.unsyncPools?.(),
+      () => this.stopEndHooks?.(),
+      () => this._inventory?.stop(),
+      async () => this._ledger?.close(),
+      async () => this.seqs?.flush(),
+      async () => this._datastore?.close(),
+      async () => this._db?.close()
+    ]
+    for (const step of steps) {
+      try {
+        await step()
+      } catch (err) {
+        errors.push(err)
+      }
+    }
     this._libp2p = undefined
     this._pricing = undefined
     this._discovery = undefined
@@ -249,6 +265,8 @@ export class CpnetNode {
     this.seqs = undefined
     this._datastore = undefined
     this._status = 'stopped'
+    if (errors.length === 1) throw errors[0]
+    if (errors.length > 1) throw new AggregateError(errors, `the node stopped with ${errors.length} failures: ${errors.map(e => (e as Error).message).join('; ')}`)
   }
 }
 

@@ -64,7 +64,9 @@ export async function checkRepo (root: string): Promise<RepoCheck> {
 /**
  * Repairs each damaged database: a copy of its directory is kept beside it as
  * `<name>.damaged-<UTC time>`, then LevelDB's repair rebuilds it from the
- * files it can read. A missing directory has nothing to repair.
+ * files it can read. A missing or emptied directory has nothing to repair, and
+ * one this user may not read needs its permissions fixed: those are reported
+ * with what to do, unchanged.
  */
 export async function repairRepo (root: string, now = new Date()): Promise<RepoRepair> {
   const layout = repoLayout(root)
@@ -72,7 +74,9 @@ export async function repairRepo (root: string, now = new Date()): Promise<RepoR
     const databases: DbRepairReport[] = []
     for (const name of REPO_DBS) {
       const before = await inspectReport(layout, name)
-      if (before.state !== 'damaged' || before.damage?.code === 'ENOENT') {
+      // only LevelDB's damage is LevelDB's to repair; a missing or emptied directory, or one this user
+      // may not read, is refused with the advice a refused start gives
+      if (before.state !== 'damaged' || before.damage?.kind !== 'level') {
         databases.push(before)
         continue
       }
@@ -101,7 +105,7 @@ async function underLock<T> (layout: RepoLayout, run: () => Promise<T>): Promise
 
 async function inspectReport (layout: RepoLayout, name: RepoDbName): Promise<DbReport> {
   let counts: DbCounts | undefined
-  const state = await inspectDb(layout[name], name === 'db' ? async db => { counts = await countDb(db) } : undefined)
+  const state = await inspectDb(layout, name, name === 'db' ? async db => { counts = await countDb(db) } : undefined)
   const report: DbReport = { name, path: layout[name], state: state.state }
   if (state.state === 'ok') return { ...report, entries: state.entries, counts }
   if (state.state === 'damaged') return { ...report, damage: state.damage, advice: damagedLine(layout, name, state.damage) }

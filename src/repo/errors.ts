@@ -11,3 +11,6 @@ export const RepoExistsError = defineError('RepoExistsError', 'CPNET_REPO_EXISTS
 
 /** One of the repo's databases cannot be opened as it is; the daemon refuses to start rather than create it anew. */
 export const RepoDamagedError = defineError('RepoDamagedError', 'CPNET_REPO_DAMAGED')
+
+/** The check before a start (or `repo check`) could not copy a database to read it: the disk, not the database. */
+export const RepoCheckFailedError = defineError('RepoCheckFailedError', 'CPNET_REPO_CHECK_FAILED')

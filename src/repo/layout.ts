@@ -25,6 +25,13 @@ export interface RepoLayout {
   db: string
   /** libp2p's datastore (peer store, DHT records). */
   datastore: string
+  /**
+   * Written once both databases were opened (created, on a first start): from
+   * then on an empty or missing database directory is damage, never "new".
+   */
+  created: string
+  /** Where the check before each start copies a database (removed before and after it). */
+  check: string
 }
 
 export function repoLayout (root: string): RepoLayout {
@@ -38,7 +45,9 @@ export function repoLayout (root: string): RepoLayout {
     lock: join(dir, 'repo.lock'),
     version: join(dir, 'version'),
     db: join(dir, 'db'),
-    datastore: join(dir, 'datastore')
+    datastore: join(dir, 'datastore'),
+    created: join(dir, 'db.created'),
+    check: join(dir, '.check')
   }
 }
 

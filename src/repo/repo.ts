@@ -42,7 +42,7 @@ export async function initRepo (root: string, options: InitOptions = {}): Promis
   try {
     const key = existsSync(layout.key) ? loadKeyFile(layout.key).key : await createKeyFile(layout.key)
     if (!existsSync(layout.token)) createTokenFile(layout.token)
-    // empty database directories: the one state in which the daemon creates a database (src/repo/databases.ts)
+    // empty database directories, which the first start creates the databases in (src/repo/databases.ts)
     mkdirSync(layout.db, { recursive: true })
     mkdirSync(layout.datastore, { recursive: true })
     writeFileSync(layout.version, `${REPO_FORMAT_VERSION}\n`)

@@ -1,10 +1,12 @@
 /** `cpnet` as a user runs it: real processes, real signals. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { REPO_ENV, repoLayout } from '../../src/repo/layout.ts'
 import { processState } from '../../src/repo/process-state.ts'
+import { SAME_SIGNAL_WINDOW_MS } from '../../src/cli/commands/daemon.ts'
 import { cleanEnv, killDaemon, runCli, spawnDaemon, spawnUntilReady, type DaemonProcess } from '../helpers/cli.ts'
 import { tempDir, waitFor } from '../helpers/daemons.ts'
 
@@ -18,6 +20,33 @@ function isRunning (pid: number): boolean {
     return false
   }
   return processState(pid) !== 'Z'
+}
+
+/** Resolves once the process has written `text` to stdout (as it comes, not polled). */
+async function untilStdout (d: DaemonProcess, text: string): Promise<void> {
+  await new Promise<void>(resolve => {
+    const check = (): void => {
+      if (!d.stdout().includes(text)) return
+      d.child.stdout?.off('data', check)
+      resolve()
+    }
+    d.child.stdout?.on('data', check)
+    check()
+  })
+}
+
+/**
+ * A JSON-RPC call the daemon has begun (it answered 100 Continue, which Node's
+ * server does just before it hands the request over) and whose body never
+ * comes: the daemon's stop waits for it, up to DRAIN_TIMEOUT_MS.
+ */
+async function holdCallInFlight (apiFile: string): Promise<void> {
+  const req = request(readFileSync(apiFile, 'utf8').trim(), { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '64', expect: '100-continue' } })
+  // the daemon closes the connection when it stops
+  req.on('error', () => {})
+  const started = new Promise<void>(resolve => { req.once('continue', resolve) })
+  req.flushHeaders()
+  await started
 }
 
 describe('cpnet daemon as a process', () => {
@@ -85,11 +114,33 @@ describe('cpnet daemon as a process', () => {
   it('one Ctrl-C heard twice at once (the terminal and npm both pass it on) stops the daemon gracefully', async () => {
     const repo = join(dir.path, 'node')
     const d = await daemon(repo)
+    // the stop waits for this call, so the second signal comes while it is still under way
+    await holdCallInFlight(repoLayout(repo).api)
     d.child.kill('SIGINT')
+    // a second signal sent before the first is handled would be merged with it by the kernel
+    await untilStdout(d, 'shutting down')
+    expect(d.stdout()).toContain(`press Ctrl-C again ${SAME_SIGNAL_WINDOW_MS / 1000} s or more after the first`)
     d.child.kill('SIGINT')
     expect(await d.exited).toBe(0)
     expect(d.stderr()).not.toContain('forcing')
     expect(existsSync(repoLayout(repo).lock)).toBe(false)
+  })
+
+  it('a second Ctrl-C a while after the first forces the stop, and still removes the api file and the lock', async () => {
+    const repo = join(dir.path, 'node')
+    const layout = repoLayout(repo)
+    const d = await daemon(repo)
+    await holdCallInFlight(layout.api)
+    d.child.kill('SIGINT')
+    await untilStdout(d, 'shutting down')
+    // a person pressing Ctrl-C again; the daemon's stop still waits for the call (up to DRAIN_TIMEOUT_MS)
+    await new Promise(resolve => setTimeout(resolve, SAME_SIGNAL_WINDOW_MS + 100))
+    expect(d.child.exitCode).toBeNull()
+    d.child.kill('SIGINT')
+    expect(await d.exited).toBe(1)
+    expect(d.stderr()).toContain('forcing shutdown')
+    expect(existsSync(layout.api)).toBe(false)
+    expect(existsSync(layout.lock)).toBe(false)
   })
 
   it('a stale api file (its daemon was killed) gives "no daemon is running", not a connection error', async () => {

@@ -136,6 +136,32 @@ describe('provider SIGKILLed between Accept and Grant', () => {
     expect(cli.stdout).not.toContain('failed')
   })
 
+  it('by filter, an offer whose provider answers NOT_FOUND after the Accept is passed over like a refusal', async () => {
+    configure(HOOK_FOREVER_MS)
+    await killDaemon(provider)
+    await startProvider()
+    // dearer than the killed provider's offer, so it is tried second
+    const other = await pool.start()
+    const { cpi: otherCpi } = await other.admin.call<{ cpi: string }>('provider_addPool', {
+      name: 'gpu', model: 'NVIDIA H100 80GB HBM3', gpus: 1, gpuMemoryMib: 81559, price: { microsPerGpuHour: 1_500_000, currency: 'USD' }
+    })
+    await consumer.admin.call('node_connect', { multiaddr: other.addrs[0] })
+    await waitFor('the consumer to find both offers', async () =>
+      (await consumer.anonymous.call<{ offers: unknown[] }>('offers_search', { filter: 'model=h100', cache: false })).offers.length === 2)
+    const failedCpi = cpi
+
+    const request = consumer.admin.call<{ lease: LeaseView, refusals: Array<{ cpi: string, reason: string }> }>('lease_request', {
+      filter: 'model=h100', gpus: 1, durationSec: 3600, maxPrice: { microsPerGpuHour: 1_500_000, currency: 'USD' }
+    })
+    await killDuringGrant(hookPids().length, 0)
+    await startProvider()
+    const { lease, refusals } = await request
+    expect(lease).toMatchObject({ cpi: otherCpi, status: 'active' })
+    expect(refusals).toEqual([{ cpi: failedCpi, reason: expect.stringContaining('was not granted') }])
+    // the other tests compare the consumer's active leases with the killed provider's
+    await consumer.admin.call('lease_release', { leaseId: lease.leaseId })
+  })
+
   it(`never returns a lease that was not granted, over ${CHAOS_ROUNDS} kills`, async () => {
     configure(HOOK_MS)
     await killDaemon(provider)

@@ -7,7 +7,8 @@
  * again with the damaged copy kept.
  */
 import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Level } from 'level'
@@ -15,7 +16,8 @@ import { initRepo } from '../../src/repo/repo.ts'
 import { repoLayout } from '../../src/repo/layout.ts'
 import { RepoDamagedError, RepoLockedError } from '../../src/repo/errors.ts'
 import type { RepoCheck, RepoRepair } from '../../src/repo/check.ts'
-import { runCli, spawnDaemon, killDaemon } from '../helpers/cli.ts'
+import { cleanEnv, runCli, spawnDaemon, killDaemon } from '../helpers/cli.ts'
+import { REPO_DBS } from '../../src/repo/databases.ts'
 import { DaemonPool } from '../helpers/daemons.ts'
 
 const H100 = { name: 'h100', model: 'NVIDIA H100 80GB HBM3', gpus: 8, gpuMemoryMib: 81559, region: 'cn-east-1', price: { microsPerGpuHour: 2_500_000, currency: 'USD' } }
@@ -73,6 +75,17 @@ describe('a damaged repo database', () => {
   })
   afterAll(async () => { await pool.cleanup() })
 
+  /** Starts `cpnet daemon` on a repo it must refuse; its stderr lines. */
+  async function refusedStart (repo: string, ...args: string[]): Promise<string[]> {
+    const daemon = await spawnDaemon(['--repo', repo, ...args])
+    try {
+      expect(await daemon.exited).toBe(1)
+    } finally {
+      await killDaemon(daemon)
+    }
+    return daemon.stderr().trim().split('\n')
+  }
+
   let copies = 0
   function copyOfTemplate (): string {
     const repo = join(pool.root, `copy-${copies++}`)
@@ -100,20 +113,17 @@ describe('a damaged repo database', () => {
     const file = damage(layout.db)
     const before = databases(repo)
 
-    const daemon = await spawnDaemon(['--repo', repo])
-    try {
-      expect(await daemon.exited).toBe(1)
-    } finally {
-      await killDaemon(daemon)
+    // the refusal is one line in either log format: no log line of a daemon that never started
+    for (const format of ['json', 'pretty']) {
+      const lines = await refusedStart(repo, '--log-format', format)
+      expect(lines).toHaveLength(1)
+      expect(lines[0]).toContain(`cpnet: repo ${layout.root}: the db database is damaged at ${file} (`)
+      expect(lines[0]).toContain(`Run: cpnet repo repair --repo ${layout.root}`)
+      expect(lines[0]).not.toContain('in use')
     }
-    // the log's own lines (JSON) aside, the refusal is one line
-    const lines = daemon.stderr().trim().split('\n').filter(line => !line.startsWith('{'))
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toContain(`cpnet: repo ${layout.root}: the db database is damaged at ${file} (`)
-    expect(lines[0]).toContain(`Run: cpnet repo repair --repo ${layout.root}`)
-    expect(lines[0]).not.toContain('in use')
     expect(databases(repo)).toEqual(before)
     expect(existsSync(layout.lock)).toBe(false)
+    expect(existsSync(layout.check)).toBe(false)
 
     const checked = await runCli(['--repo', repo, '--json', 'repo', 'check'])
     expect(checked.code).toBe(1)
@@ -152,8 +162,123 @@ describe('a damaged repo database', () => {
     expect(existsSync(layout.db)).toBe(false)
     expect(existsSync(layout.lock)).toBe(false)
     mkdirSync(layout.db)
+    expect(existsSync(layout.created)).toBe(false)
     await (await pool.start({ repoPath: root })).stop()
     expect(readdirSync(layout.db)).toContain('CURRENT')
+    expect(existsSync(layout.created)).toBe(true)
+  })
+
+  it.each(REPO_DBS)('%s/ emptied (every file in it removed) after a run: refused in one line, nothing created; repair refuses too', async name => {
+    const repo = copyOfTemplate()
+    const layout = repoLayout(repo)
+    for (const file of readdirSync(layout[name])) rmSync(join(layout[name], file), { recursive: true })
+    const line = `cpnet: repo ${layout.root}: ${layout[name]} holds no database (it is empty, no database) although the databases were created (${layout.created}), so it was not created anew; restore it from a backup, or remove ${layout.created} to start with an empty database`
+    expect(await refusedStart(repo)).toEqual([line])
+    expect(readdirSync(layout[name])).toEqual([])
+    const checked = await runCli(['--repo', repo, '--json', 'repo', 'check'])
+    expect(checked.code).toBe(1)
+    expect((JSON.parse(checked.stdout) as RepoCheck).databases.find(d => d.name === name)).toMatchObject({ state: 'damaged', damage: { kind: 'empty', file: layout[name] } })
+    const repaired = await runCli(['--repo', repo, 'repo', 'repair'])
+    expect(repaired.code).toBe(1)
+    expect(repaired.stdout).toContain(line.slice('cpnet: '.length))
+    expect(readdirSync(layout[name])).toEqual([])
+    expect(readdirSync(repo).filter(f => f.includes('.damaged-'))).toEqual([])
+  })
+
+  it('with LevelDB\'s LOCK and LOG only (a first create cut short), db/ is refused once the databases were created, and created while they were not', async () => {
+    const repo = copyOfTemplate()
+    const layout = repoLayout(repo)
+    for (const file of readdirSync(layout.db)) if (file !== 'LOCK' && file !== 'LOG') rmSync(join(layout.db, file), { recursive: true })
+    expect(await refusedStart(repo)).toEqual([`cpnet: repo ${layout.root}: ${layout.db} holds no database (it holds only LOCK, LOG, no database) although the databases were created (${layout.created}), so it was not created anew; restore it from a backup, or remove ${layout.created} to start with an empty database`])
+    // what a crash during the very first start leaves: the marker is written only once both databases opened
+    unlinkSync(layout.created)
+    await (await pool.start({ repoPath: repo })).stop()
+    expect(readdirSync(layout.db)).toContain('CURRENT')
+    expect(existsSync(layout.created)).toBe(true)
+  })
+
+  it('a repo made before db.created was written gets it at its first start, and is protected from then on', async () => {
+    const repo = copyOfTemplate()
+    const layout = repoLayout(repo)
+    unlinkSync(layout.created)
+    const daemon = await pool.start({ repoPath: repo })
+    expect((await daemon.anonymous.call<Array<{ name: string }>>('provider_pools')).map(p => p.name)).toEqual(['h100'])
+    await daemon.stop()
+    expect(existsSync(layout.created)).toBe(true)
+  })
+
+  it('db/ that is not a directory: one line saying to fix it, not to repair; repair refuses with that line', async () => {
+    const repo = copyOfTemplate()
+    const layout = repoLayout(repo)
+    rmSync(layout.db, { recursive: true })
+    writeFileSync(layout.db, 'not a directory')
+    const [line] = await refusedStart(repo)
+    expect(line).toMatch(new RegExp(`^cpnet: repo ${layout.root}: the db database cannot be read at ${layout.db} \\(ENOTDIR: not a directory, scandir '${layout.db}'\\); nothing was changed\\. Fix the permissions or ownership of ${layout.db}`))
+    expect(line).not.toContain('repo repair')
+    const repaired = await runCli(['--repo', repo, '--json', 'repo', 'repair'])
+    expect(repaired.code).toBe(1)
+    const report = JSON.parse(repaired.stdout) as RepoRepair
+    expect(report.databases[0]).toMatchObject({ name: 'db', state: 'damaged', damage: { kind: 'access', code: 'ENOTDIR' }, advice: line?.slice('cpnet: '.length) })
+    expect(report.databases[0]?.kept).toBeUndefined()
+    expect(readFileSync(layout.db, 'utf8')).toBe('not a directory')
+  })
+
+  it('the check copies under the repo: a copy left by a killed check is cleared, none is left behind, none in the OS temp directory', async () => {
+    const repo = copyOfTemplate()
+    const layout = repoLayout(repo)
+    const tmp = join(pool.root, 'tmp')
+    mkdirSync(tmp)
+    // what a check SIGKILLed while it read its copy leaves
+    mkdirSync(join(layout.check, 'db'), { recursive: true })
+    writeFileSync(join(layout.check, 'db', '000005.ldb'), 'left by a killed check')
+    const env = cleanEnv({ TMPDIR: tmp })
+    expect((await runCli(['--repo', repo, 'repo', 'check'], env)).code).toBe(0)
+    expect(existsSync(layout.check)).toBe(false)
+    const daemon = await spawnDaemon(['--repo', repo], env)
+    try {
+      expect(daemon.stdout()).toContain('Daemon is ready')
+      expect(existsSync(layout.check)).toBe(false)
+    } finally {
+      await killDaemon(daemon)
+    }
+    expect(readdirSync(tmp).filter(f => f.startsWith('cpnet-check'))).toEqual([])
+  })
+
+  // a full disk needs a small filesystem of its own: a tmpfs, which only root may mount
+  it.skipIf(process.getuid?.() !== 0)('no room for the check\'s copy: one line naming the repo and the file, nothing changed, no copy left', async () => {
+    const small = join(pool.root, 'small')
+    mkdirSync(small)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', small])
+    try {
+      const repo = join(small, 'repo')
+      cpSync(template, repo, { recursive: true })
+      const layout = repoLayout(repo)
+      const before = databases(repo)
+      // fill the filesystem, then leave room for the lock file and a page or so of the copy
+      const filler = join(small, 'filler')
+      const fd = openSync(filler, 'w')
+      try {
+        const block = Buffer.alloc(64 * 1024)
+        for (;;) writeSync(fd, block)
+      } catch (err) {
+        expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC')
+      } finally {
+        closeSync(fd)
+      }
+      truncateSync(filler, statSync(filler).size - 8192)
+      for (const command of [['repo', 'check'], ['daemon']]) {
+        const result = await runCli(['--repo', repo, ...command])
+        expect(result.code).toBe(1)
+        const lines = result.stderr.trim().split('\n')
+        expect(lines).toHaveLength(1)
+        expect(lines[0]).toMatch(new RegExp(`^cpnet: repo ${repo}: the check of its databases could not copy ${layout.db}/\\S+ \\(ENOSPC: no space left on device, copyfile .*\\); nothing was changed\\. The check copies each database under ${layout.check} before every start: it needs room`))
+        expect(existsSync(layout.check)).toBe(false)
+        expect(existsSync(layout.lock)).toBe(false)
+      }
+      expect(databases(repo)).toEqual(before)
+    } finally {
+      execFileSync('umount', [small])
+    }
   })
 
   it('LevelDB\'s lock held elsewhere is reported as a lock, naming LevelDB\'s words', async () => {

@@ -82,6 +82,23 @@ describe('daemon and repo', () => {
     expect(existsSync(layout.lock)).toBe(false)
   })
 
+  it('parts that fail to stop do not stop the rest: the databases close, the api file and the lock go', async () => {
+    const daemon = await pool.start()
+    const { node } = daemon
+    const layout = repoLayout(daemon.repoPath)
+    const { db, libp2p, discovery, pricing } = node
+    discovery.stop = async () => { throw new Error('discovery would not stop') }
+    pricing.stop = async () => { throw new Error('pricing would not stop') }
+    const err = await daemon.stop().then(() => undefined, (e: unknown) => e as AggregateError)
+    expect(err).toBeInstanceOf(AggregateError)
+    expect(err?.errors.map(e => (e as Error).message)).toEqual(['discovery would not stop', 'pricing would not stop'])
+    expect(libp2p.status).toBe('stopped')
+    expect(db.status).toBe('closed')
+    expect(node.status).toBe('stopped')
+    expect(existsSync(layout.api)).toBe(false)
+    expect(existsSync(layout.lock)).toBe(false)
+  })
+
   it('a restart keeps the PeerId and the known peers, and reconnects to them', async () => {
     const a = await pool.start()
     const b = await pool.start()

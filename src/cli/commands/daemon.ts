@@ -40,7 +40,7 @@ function flagOverrides (opts: DaemonOptions): FlagOverride[] {
 }
 
 /** A graceful stop that takes longer than this is cut short. */
-const SHUTDOWN_DEADLINE_MS = 5000
+export const SHUTDOWN_DEADLINE_MS = 5000
 
 /**
  * A second signal this soon after the first is the same request delivered
@@ -48,22 +48,29 @@ const SHUTDOWN_DEADLINE_MS = 5000
  * signals the whole foreground group and npm forwards the signal it got to the
  * daemon as well (systemd's control-group kill does the same with SIGTERM).
  */
-const SAME_SIGNAL_WINDOW_MS = 1000
+export const SAME_SIGNAL_WINDOW_MS = 1000
 
-/** Graceful on the first signal, forced on the second, as kubo does. */
+/**
+ * Graceful on the first signal, forced on a second one at least
+ * SAME_SIGNAL_WINDOW_MS later, as kubo does. A forced exit still removes the
+ * api file and releases the repo lock (both synchronous) before it exits.
+ */
 function handleSignals (daemon: Daemon): void {
   let firstAt: number | undefined
+  const forceExit = (why: string): never => {
+    process.stderr.write(why)
+    daemon.releaseRepo()
+    process.exit(1)
+  }
   const onSignal = (signal: NodeJS.Signals): void => {
     if (firstAt != null) {
       if (Date.now() - firstAt < SAME_SIGNAL_WINDOW_MS) return
-      process.stderr.write('Received another interrupt signal, forcing shutdown.\n')
-      process.exit(1)
+      forceExit('Received another interrupt signal, forcing shutdown.\n')
     }
     firstAt = Date.now()
-    process.stdout.write(`Received ${signal === 'SIGINT' ? 'interrupt' : 'termination'} signal, shutting down... (press Ctrl-C again to force)\n`)
+    process.stdout.write(`Received ${signal === 'SIGINT' ? 'interrupt' : 'termination'} signal, shutting down... (to force, press Ctrl-C again ${SAME_SIGNAL_WINDOW_MS / 1000} s or more after the first)\n`)
     setTimeout(() => {
-      process.stderr.write(`cpnet: shutdown took more than ${SHUTDOWN_DEADLINE_MS / 1000} s, forcing it\n`)
-      process.exit(1)
+      forceExit(`cpnet: shutdown took more than ${SHUTDOWN_DEADLINE_MS / 1000} s, forcing it\n`)
     }, SHUTDOWN_DEADLINE_MS).unref()
     daemon.stop()
       .then(() => { process.exit(0) })

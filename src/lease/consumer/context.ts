@@ -73,11 +73,11 @@ export function granted (record: ConsumerLease): ConsumerLease {
     case 'active':
       return record
     case 'failed':
-      throw new LeaseFailedError(`lease ${record.leaseId} was not granted: ${record.error ?? 'the provider has no lease for it'}`, outcome)
+      throw new LeaseFailedError(`lease ${record.leaseId} was not granted: ${record.error ?? 'the provider has no lease for it'}`, { details: outcome })
     case 'released':
     case 'expired':
-      throw new LeaseEndedError(`lease ${record.leaseId} is ${record.status}: the provider says it is over`, outcome)
+      throw new LeaseEndedError(`lease ${record.leaseId} is ${record.status}: the provider says it is over`, { details: outcome })
     case 'pending':
-      throw new LeaseUnconfirmedError(`lease ${record.leaseId} was accepted but ${record.provider} has not confirmed it; it stays pending and will be asked about again`, outcome)
+      throw new LeaseUnconfirmedError(`lease ${record.leaseId} was accepted but ${record.provider} has not confirmed it; it stays pending and will be asked about again`, { details: outcome })
   }
 }
