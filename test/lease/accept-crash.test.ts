@@ -76,7 +76,10 @@ describe('provider SIGKILLed between Accept and Grant', () => {
     expect(peerId).toBeDefined()
     cpi = `cpi:${peerId}/gpu`
     providerRpc = new RpcClient({ url })
-    await consumer.admin.call('node_connect', { multiaddr: `${listen}/p2p/${peerId}` })
+    // the consumer redials the killed provider by itself (keep-alive); a dial of ours that races
+    // that one can be closed while it opens ("Remote closed connection during opening"): dial again
+    await waitFor('the consumer connected to the restarted provider', async () =>
+      consumer.admin.call('node_connect', { multiaddr: `${listen}/p2p/${peerId}` }).then(() => true, () => false))
   }
 
   /** The hook processes started so far (each left its pid as a file name). */
