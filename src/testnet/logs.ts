@@ -7,6 +7,7 @@
  * works on every file system, unlike change events) until `signal` aborts.
  */
 import { closeSync, existsSync, openSync, readSync, statSync, unwatchFile, watchFile } from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
 import { formatLogLine } from '../log/format.ts'
 import { NoTestnetError, UnknownNodeError } from './errors.ts'
 import { testnetLayout } from './layout.ts'
@@ -39,6 +40,8 @@ export async function readLog (path: string, options: ReadLogOptions): Promise<v
   const show = options.raw === true ? (line: string) => { options.write(line) } : (line: string) => { options.write(formatLogLine(line)) }
   let position = 0
   let partial = ''
+  // keeps a character whose bytes a chunk boundary splits until the rest comes
+  let decoder = new StringDecoder('utf8')
   const buffer = Buffer.alloc(READ_CHUNK_BYTES)
   /** Reads from `position` to the current end; a line still being written waits for its newline. */
   const drain = (): void => {
@@ -47,12 +50,13 @@ export async function readLog (path: string, options: ReadLogOptions): Promise<v
     if (statSync(path).size < position) {
       position = 0
       partial = ''
+      decoder = new StringDecoder('utf8')
     }
     const fd = openSync(path, 'r')
     try {
       for (let n = readSync(fd, buffer, 0, buffer.length, position); n > 0; n = readSync(fd, buffer, 0, buffer.length, position)) {
         position += n
-        const lines = (partial + buffer.toString('utf8', 0, n)).split('\n')
+        const lines = (partial + decoder.write(buffer.subarray(0, n))).split('\n')
         partial = lines.pop() ?? ''
         for (const line of lines) show(line)
       }
@@ -60,9 +64,14 @@ export async function readLog (path: string, options: ReadLogOptions): Promise<v
       closeSync(fd)
     }
   }
+  /** The last line, when it has no newline (yet): shown at the end as it is. */
+  const flush = (): void => {
+    partial += decoder.end()
+    if (partial !== '') show(partial)
+  }
   drain()
   if (options.follow !== true) {
-    if (partial !== '') show(partial)
+    flush()
     return
   }
   const signal = options.signal
@@ -72,7 +81,7 @@ export async function readLog (path: string, options: ReadLogOptions): Promise<v
     const stop = (): void => {
       unwatchFile(path, listener)
       drain()
-      if (partial !== '') show(partial)
+      flush()
       resolve()
     }
     if (signal == null) return

@@ -91,6 +91,29 @@ describe('testnet logs', () => {
     expect(formatLogLine('Daemon is ready')).toBe('Daemon is ready')
   })
 
+  it('a JSON line with msg and level but no numeric time is returned as it is', () => {
+    for (const line of [
+      JSON.stringify({ level: 30, msg: 'no time' }),
+      JSON.stringify({ level: 30, time: 'noon', msg: 'a text time' }),
+      JSON.stringify({ level: 30, time: 1e20, msg: 'beyond any date' })
+    ]) expect(formatLogLine(line)).toBe(line)
+  })
+
+  it('a character whose bytes fall on both sides of a read chunk boundary reads whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpnet-logs-'))
+    try {
+      const path = join(dir, 'daemon.log')
+      // 64 KiB reads: "€" (3 bytes) starts two bytes before the first boundary
+      const first = 'a'.repeat(64 * 1024 - 2) + '€ first'
+      writeFileSync(path, `${first}\n${record('second ✓')}\n`)
+      const lines: string[] = []
+      await readLog(path, { raw: true, write: l => { lines.push(l) } })
+      expect(lines).toEqual([first, record('second ✓')])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('--follow prints lines appended later, a half-written one once complete, until stopped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cpnet-logs-'))
     try {
