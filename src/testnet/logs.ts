@@ -3,10 +3,10 @@
  * The file holds the daemon's stdout (the banner) and stderr (pino's JSON
  * lines, since a file is not a terminal); each line is shown as text through
  * the daemon's own formatter, or as written with `raw`. With `follow`, lines
- * appended later are shown as they come (checked every FOLLOW_POLL_MS, which
- * works on every file system, unlike change events) until `signal` aborts.
+ * appended later are shown as they come (read every FOLLOW_POLL_MS from where the last
+ * read stopped, which works on every file system, unlike change events) until `signal` aborts.
  */
-import { closeSync, existsSync, openSync, readSync, statSync, unwatchFile, watchFile } from 'node:fs'
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import { formatLogLine } from '../log/format.ts'
 import { NoTestnetError, UnknownNodeError } from './errors.ts'
@@ -47,11 +47,13 @@ export async function readLog (path: string, options: ReadLogOptions): Promise<v
   const drain = (): void => {
     if (!existsSync(path)) return
     // a log cut shorter (a node started again over it) is read again from its start
-    if (statSync(path).size < position) {
+    const size = statSync(path).size
+    if (size < position) {
       position = 0
       partial = ''
       decoder = new StringDecoder('utf8')
     }
+    if (size === position) return
     const fd = openSync(path, 'r')
     try {
       for (let n = readSync(fd, buffer, 0, buffer.length, position); n > 0; n = readSync(fd, buffer, 0, buffer.length, position)) {
@@ -76,10 +78,11 @@ export async function readLog (path: string, options: ReadLogOptions): Promise<v
   }
   const signal = options.signal
   await new Promise<void>(resolve => {
-    const listener = (): void => { drain() }
-    watchFile(path, { interval: FOLLOW_POLL_MS, persistent: true }, listener)
+    // a poll that reads from where it stopped, not fs.watchFile: watchFile reports a change against a first
+    // stat it takes later, so lines appended before that stat would wait for the next change to show
+    const poll = setInterval(drain, FOLLOW_POLL_MS)
     const stop = (): void => {
-      unwatchFile(path, listener)
+      clearInterval(poll)
       drain()
       flush()
       resolve()

@@ -99,6 +99,25 @@ describe('testnet logs', () => {
     ]) expect(formatLogLine(line)).toBe(line)
   })
 
+  it('--follow shows a line appended as it starts, before any change is seen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpnet-logs-'))
+    try {
+      const path = join(dir, 'daemon.log')
+      writeFileSync(path, 'Daemon is ready\n')
+      const lines: string[] = []
+      const controller = new AbortController()
+      const following = readLog(path, { raw: true, follow: true, signal: controller.signal, write: l => { lines.push(l) } })
+      // in the same tick as the start: no later change tells a change watcher about it
+      appendFileSync(path, 'at once\n')
+      await waitFor('the line appended at the start', () => lines.length === 2, 5_000)
+      controller.abort()
+      await following
+      expect(lines).toEqual(['Daemon is ready', 'at once'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('a character whose bytes fall on both sides of a read chunk boundary reads whole', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cpnet-logs-'))
     try {
