@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { durationMs, durationSec, gpuMemoryMib, timeArg } from '../../src/cli/args.ts'
-import { formatCpi, formatTable, TABLE_COLUMNS } from '../../src/cli/output.ts'
+import { formatTable, shortCpi, shortPeerId, TABLE_COLUMNS } from '../../src/cli/output.ts'
 import { jsonError } from '../../src/cli/output.ts'
 import { RpcClientError } from '../../src/rpc/client.ts'
 import { readLog } from '../../src/testnet/logs.ts'
@@ -62,13 +62,18 @@ describe('--gpu-memory', () => {
 
 describe('tables', () => {
   it('a CPI is short in tables: the PeerId\'s ends and the pool', () => {
-    expect(formatCpi(`cpi:${PEER}/gpu-a`)).toBe('12D3…Jabc/gpu-a')
-    expect(formatCpi(`cpi:${PEER}/gpu-a`, { wide: true })).toBe(`cpi:${PEER}/gpu-a`)
+    expect(shortCpi(`cpi:${PEER}/gpu-a`)).toBe('12D3…Jabc/gpu-a')
+    expect(shortCpi(`cpi:${PEER}/gpu-a`, { wide: true })).toBe(`cpi:${PEER}/gpu-a`)
   })
 
-  it('fits the width by cutting the widest cells, never the kept columns', () => {
+  it('a PeerId is short in tables: its ends', () => {
+    expect(shortPeerId(PEER)).toBe('12D3…Jabc')
+    expect(shortPeerId(PEER, { wide: true })).toBe(PEER)
+  })
+
+  it('fits the width by cutting the widest cuttable cells, never the others', () => {
     const id = '0123456789abcdef0123456789abcdef'
-    const text = formatTable(['LEASE', 'MODEL', 'CPI'], [[id, 'NVIDIA H100 80GB HBM3 with a long name', `cpi:${PEER}/gpu-a`]], { maxWidth: TABLE_COLUMNS, keep: [0] })
+    const text = formatTable(['LEASE', 'MODEL', 'CPI'], [[id, 'NVIDIA H100 80GB HBM3 with a long name', `cpi:${PEER}/gpu-a`]], { maxWidth: TABLE_COLUMNS, cut: { 1: 9, 2: 14 } })
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(TABLE_COLUMNS)
     expect(text).toContain(id)
     expect(text).toContain('…')
