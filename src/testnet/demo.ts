@@ -71,7 +71,8 @@ export async function runDemo (options: DemoOptions): Promise<void> {
       try {
         const pools = await client(provider).call<Array<{ name: string, price: { microsPerGpuHour: number, currency: string } }>>('provider_pools')
         const before = pools.find(p => p.name === 'l40s')?.price ?? { microsPerGpuHour: 0, currency: 'CNY' }
-        const after = { ...before, microsPerGpuHour: Math.round(before.microsPerGpuHour * 0.85) }
+        // the price as provider_setPrice takes it: the pool's view adds its decimal text, which params refuse
+        const after = { microsPerGpuHour: Math.round(before.microsPerGpuHour * 0.85), currency: before.currency }
         let seen: PriceView | undefined
         watcher.on('prices_subscription', params => {
           const update = (params as { result: PriceView }).result
