@@ -4,10 +4,19 @@
  * naming the option (InvalidArgumentError) and what it accepts.
  */
 import { InvalidArgumentError } from 'commander'
+import { formatDuration } from './output.ts'
 
+/** 1, 2, …: GPUs, limits. */
 export function positiveInt (value: string): number {
+  const n = count(value)
+  if (n <= 0) throw new InvalidArgumentError(`not a positive integer: ${value}`)
+  return n
+}
+
+/** 0, 1, 2, …: nodes, cores, GiB. */
+export function count (value: string): number {
   const n = Number(value)
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`not a positive integer: ${value}`)
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`not a whole number: ${value}`)
   return n
 }
 
@@ -92,4 +101,11 @@ export function formatTime (ms: number | undefined): string {
 export function formatTableTime (ms: number | undefined, wide = false): string {
   if (wide || ms == null) return formatTime(ms)
   return new Date(ms).toISOString().slice(5, 16).replace('T', ' ') + 'Z'
+}
+
+/** A time in a table cell as how far it is from `now`: `in 29m10s`, `3m2s ago` (formatDuration); formatTime with --wide. */
+export function formatTableTimeFrom (ms: number | undefined, now: number, wide = false): string {
+  if (wide || ms == null) return formatTime(ms)
+  const sec = (ms - now) / 1000
+  return sec >= 0 ? `in ${formatDuration(sec)}` : `${formatDuration(-sec)} ago`
 }

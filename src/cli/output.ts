@@ -5,20 +5,32 @@ export type Cell = string | number | boolean | undefined | null
 /** Tables for people fit this many columns; `--wide` lifts the limit and shows every identifier in full. */
 export const TABLE_COLUMNS = 80
 const COLUMN_GAP = '  '
-/** A column is never cut below this. */
-const MIN_COLUMN_WIDTH = 6
+
+/** Characters kept at each end of a PeerId shown short: `12D3…Jabc`. */
+const PEER_ID_ENDS = 4
+const SHORT_PEER_ID_CHARS = PEER_ID_ENDS * 2 + 1
+
+/** The fewest characters a cut text cell keeps (`NVIDIA H100…`). */
+export const TEXT_MIN_WIDTH = 12
+/** A short CPI is cut in its pool only: the PeerId's ends, the slash and the pool's first characters stay. */
+export const CPI_MIN_WIDTH = SHORT_PEER_ID_CHARS + 1 + 4
 
 export interface TableOptions {
-  /** Cut the widest cells (with …) until a line fits; absent: no limit. */
+  /** Cut the cuttable columns (with …) until a line fits; absent: no limit. */
   maxWidth?: number
-  /** Columns never cut: identifiers a user copies into the next command. */
-  keep?: number[]
+  /**
+   * The columns that may be cut, by index, each with the fewest characters
+   * it keeps (never fewer than its header's). Only text is cut (a model, a
+   * class, an address, a CPI's pool): numbers, amounts, status, times and
+   * ids never are, so a table whose other columns are too wide stays wider.
+   */
+  cut?: Record<number, number>
 }
 
 export function formatTable (headers: string[], rows: Cell[][], options: TableOptions = {}): string {
   const text = rows.map(r => r.map(c => c == null ? '-' : String(c)))
   const widths = headers.map((h, i) => Math.max(h.length, ...text.map(r => (r[i] ?? '').length)))
-  if (options.maxWidth != null) fitWidths(widths, headers, options.maxWidth, new Set(options.keep))
+  if (options.maxWidth != null) fitWidths(widths, headers, options.maxWidth, options.cut ?? {})
   const cut = (c: string, w: number): string => c.length > w ? c.slice(0, w - 1) + '…' : c
   const line = (cells: string[]): string => cells.map((c, i) => {
     const w = widths[i] ?? 0
@@ -27,14 +39,16 @@ export function formatTable (headers: string[], rows: Cell[][], options: TableOp
   return [line(headers), ...text.map(line)].join('\n')
 }
 
-/** Narrows the widest column that may be cut, one character at a time, until the line fits or none can give more. */
-function fitWidths (widths: number[], headers: string[], maxWidth: number, keep: Set<number>): void {
+/** Narrows the widest cuttable column, one character at a time, until the line fits or none can give more. */
+function fitWidths (widths: number[], headers: string[], maxWidth: number, cuttable: Record<number, number>): void {
   const total = (): number => widths.reduce((a, b) => a + b, 0) + COLUMN_GAP.length * (widths.length - 1)
   while (total() > maxWidth) {
     let widest = -1
     widths.forEach((w, i) => {
-      const floor = Math.max(MIN_COLUMN_WIDTH, headers[i]?.length ?? 0)
-      if (!keep.has(i) && w > floor && (widest === -1 || w > (widths[widest] ?? 0))) widest = i
+      const min = cuttable[i]
+      if (min == null) return
+      const floor = Math.max(min, headers[i]?.length ?? 0)
+      if (w > floor && (widest === -1 || w > (widths[widest] ?? 0))) widest = i
     })
     if (widest === -1) return
     widths[widest] = (widths[widest] ?? 0) - 1
@@ -46,21 +60,24 @@ export interface RenderOptions {
   wide?: boolean
 }
 
-export function tableOptions (render: RenderOptions, keep?: number[]): TableOptions {
-  return render.wide === true ? {} : { maxWidth: TABLE_COLUMNS, ...(keep != null ? { keep } : {}) }
+/** The table's options: within 80 columns, cutting only the columns in `cut`; no limit with --wide. */
+export function tableOptions (render: RenderOptions, cut: Record<number, number> = {}): TableOptions {
+  return render.wide === true ? {} : { maxWidth: TABLE_COLUMNS, cut }
 }
 
-/** Characters kept at each end of a PeerId in a short CPI: `12D3…Jabc/gpu-a`. */
-const PEER_ID_ENDS = 4
+/** `12D3KooW…(52)…Jabc` → `12D3…Jabc` in tables; in full with --wide (and always in --json). */
+export function shortPeerId (peerId: string, render: RenderOptions = {}): string {
+  if (render.wide === true || peerId.length <= SHORT_PEER_ID_CHARS) return peerId
+  return `${peerId.slice(0, PEER_ID_ENDS)}…${peerId.slice(-PEER_ID_ENDS)}`
+}
 
 /** `cpi:12D3KooW…Jabc/gpu-a` → `12D3…Jabc/gpu-a` in tables; the full CPI with --wide (and always in --json). */
-export function formatCpi (cpi: string, render: RenderOptions = {}): string {
+export function shortCpi (cpi: string, render: RenderOptions = {}): string {
   if (render.wide === true) return cpi
   const m = /^cpi:([^/]+)\/(.+)$/.exec(cpi)
   if (m == null) return cpi
   const [, peerId = '', pool = ''] = m
-  const short = peerId.length > PEER_ID_ENDS * 2 + 1 ? `${peerId.slice(0, PEER_ID_ENDS)}…${peerId.slice(-PEER_ID_ENDS)}` : peerId
-  return `${short}/${pool}`
+  return `${shortPeerId(peerId)}/${pool}`
 }
 
 /** `Key: value` lines with the keys aligned; an empty key continues the line above. */
@@ -101,9 +118,11 @@ export function jsonError (err: unknown): JsonError {
   return { error: { code, message, ...(e.data !== undefined ? { data: e.data } : {}) } }
 }
 
+/** 45s, 29m5s, 5h29m, 6d5h: the two largest units. */
 export function formatDuration (seconds: number): string {
   const s = Math.floor(seconds)
   if (s < 60) return `${s}s`
   if (s < 3600) return `${Math.floor(s / 60)}m${s % 60}s`
-  return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`
+  if (s < 86_400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`
+  return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`
 }

@@ -6,7 +6,7 @@
 import type { PriceNotification } from '../pricing/subscriptions.ts'
 import type { PriceView } from '../pricing/view.ts'
 import { formatTableTime } from './args.ts'
-import { formatCpi, formatTable, tableOptions, type RenderOptions } from './output.ts'
+import { CPI_MIN_WIDTH, formatTable, shortCpi, tableOptions, TEXT_MIN_WIDTH, type RenderOptions } from './output.ts'
 import { formatAmount } from '../units/price.ts'
 
 export class LivePrices {
@@ -62,8 +62,8 @@ export function renderPrices (views: PriceView[], time: 'age' | 'issued' = 'age'
     `${v.availableGpus}/${v.totalGpus}`,
     formatAmount(v.price.microsPerGpuHour, v.price.currency) + mark(v),
     time === 'age' ? `${Math.max(0, Math.round((now - v.issuedAt) / 1000))}s` : formatTableTime(v.issuedAt, render.wide),
-    formatCpi(v.cpi, render)
-  ]), tableOptions(render))
+    shortCpi(v.cpi, render)
+  ]), tableOptions(render, { 0: TEXT_MIN_WIDTH, 5: CPI_MIN_WIDTH }))
   if (changed == null) return table
   const [header = '', ...rows] = table.split('\n')
   return [header, ...rows.map((row, i) => {

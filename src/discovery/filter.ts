@@ -8,11 +8,11 @@ import { modelSlug, slugify } from '../inventory/classes.ts'
 import { ALL_KEY, classKey, regionKey } from './capability.ts'
 import { FilterSyntaxError } from './errors.ts'
 import type { Offer } from './pb/offer.ts'
+import { MICROS_PER_UNIT } from '../units/price.ts'
 
 export type Op = '=' | '!=' | '<' | '<=' | '>' | '>='
 const OPS: readonly Op[] = ['>=', '<=', '!=', '=', '<', '>']
 const EQUALITY: readonly Op[] = ['=', '!=']
-const MICROS = 1_000_000
 const MIB_PER_GIB = 1024
 export const MAX_FILTER_CHARS = 1024
 const MAX_TERMS = 32
@@ -42,7 +42,7 @@ const FIELDS: Record<string, FieldDef> = {
   gpus: { kind: 'number', help: 'free GPUs in the pool', get: o => o.resource?.availableGpus ?? 0 },
   total_gpus: { kind: 'number', help: 'GPUs in the pool, free or not', get: o => o.resource?.totalGpus ?? 0 },
   gpu_mem: { kind: 'number', help: 'memory per GPU in GiB (rounded to the nearest GiB)', get: o => Math.round((o.resource?.gpuMemoryMib ?? 0) / MIB_PER_GIB) },
-  price: { kind: 'number', help: 'price per GPU-hour in currency units, e.g. 2.5', get: o => Number(o.price?.microsPerGpuHour ?? 0n) / MICROS },
+  price: { kind: 'number', help: 'price per GPU-hour in currency units, e.g. 2.5', get: o => Number(o.price?.microsPerGpuHour ?? 0n) / MICROS_PER_UNIT },
   currency: { kind: 'text', help: 'price currency, e.g. USD', get: o => [o.price?.currency ?? ''], normalize: v => v.toUpperCase() },
   region: { kind: 'text', help: 'region, e.g. cn-east-1', get: o => [o.region], normalize: v => v.toLowerCase() },
   label: { kind: 'text', help: 'a label the offer carries (!= : does not carry)', get: o => o.labels, normalize: v => v.toLowerCase() },

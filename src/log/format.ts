@@ -6,7 +6,7 @@
  */
 const PRETTY_LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' }
 
-/** A line that is not a pino record (the daemon's banner on stdout) is returned as it is. */
+/** A line that is not a pino record (the daemon's banner on stdout, JSON without a numeric time) is returned as it is. */
 export function formatLogLine (line: string): string {
   let record: unknown
   try {
@@ -16,7 +16,10 @@ export function formatLogLine (line: string): string {
   }
   if (record == null || typeof record !== 'object' || Array.isArray(record) || !('msg' in record) || !('level' in record)) return line
   const { level, time, msg, component, pid: _pid, hostname: _host, ...rest } = record as Record<string, unknown>
-  const stamp = new Date(Number(time)).toISOString().slice(11, 23)
+  // pino always writes a time; a record without one (or with one no Date holds) is no line of the daemon's
+  const date = new Date(typeof time === 'number' ? time : NaN)
+  if (Number.isNaN(date.getTime())) return line
+  const stamp = date.toISOString().slice(11, 23)
   const fields = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
   return `${stamp} ${PRETTY_LEVELS[Number(level)] ?? String(level)} ${String(component ?? 'cpnet')}  ${String(msg)}${fields === '' ? '' : '  ' + fields}`
 }

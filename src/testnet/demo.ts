@@ -13,7 +13,7 @@ import { repoLayout } from '../repo/layout.ts'
 import type { OfferView } from '../discovery/view.ts'
 import type { LeaseView } from '../lease/view.ts'
 import type { PriceView } from '../pricing/view.ts'
-import { formatAmount } from '../units/price.ts'
+import { formatPrice } from '../units/price.ts'
 import { down } from './down.ts'
 import type { NodeRecord } from './state.ts'
 import { up } from './up.ts'
@@ -71,7 +71,8 @@ export async function runDemo (options: DemoOptions): Promise<void> {
       try {
         const pools = await client(provider).call<Array<{ name: string, price: { microsPerGpuHour: number, currency: string } }>>('provider_pools')
         const before = pools.find(p => p.name === 'l40s')?.price ?? { microsPerGpuHour: 0, currency: 'CNY' }
-        const after = { ...before, microsPerGpuHour: Math.round(before.microsPerGpuHour * 0.85) }
+        // the price as provider_setPrice takes it: the pool's view adds its decimal text, which params refuse
+        const after = { microsPerGpuHour: Math.round(before.microsPerGpuHour * 0.85), currency: before.currency }
         let seen: PriceView | undefined
         watcher.on('prices_subscription', params => {
           const update = (params as { result: PriceView }).result
@@ -87,7 +88,7 @@ export async function runDemo (options: DemoOptions): Promise<void> {
       }
     }, r => [
       `${r.update.cpi}`,
-      `${formatAmount(r.before.microsPerGpuHour, r.before.currency)} → ${formatAmount(r.after.microsPerGpuHour, r.after.currency)} per GPU-hour (seq ${r.update.seq}), seen by consumer-2 ${r.ms} ms after it was set`
+      `${formatPrice(r.before.microsPerGpuHour, r.before.currency)} → ${formatPrice(r.after.microsPerGpuHour, r.after.currency)} (seq ${r.update.seq}), seen by consumer-2 ${r.ms} ms after it was set`
     ])
 
     const lease = await step(`consumer-1 leases 2 GPUs from the cheapest "${WATCHED}" offer`, async () => {
@@ -99,7 +100,7 @@ export async function runDemo (options: DemoOptions): Promise<void> {
       return { lease, same: JSON.stringify(theirs.signed) === JSON.stringify(lease.signed), by: granted.name }
     }, r => [
       `lease ${r.lease.leaseId}: ${r.lease.gpus} GPUs of ${r.lease.cpi}`,
-      `at ${formatAmount(r.lease.price?.microsPerGpuHour ?? 0, r.lease.price?.currency ?? '')} per GPU-hour until ${new Date(r.lease.end ?? 0).toISOString()}`,
+      `at ${r.lease.price != null ? formatPrice(r.lease.price.microsPerGpuHour, r.lease.price.currency) : '-'} until ${new Date(r.lease.end ?? 0).toISOString()}`,
       `co-signed; ${r.by} holds the same bytes: ${r.same ? 'yes' : 'NO'}`
     ])
 

@@ -3,10 +3,11 @@
  * The file holds the daemon's stdout (the banner) and stderr (pino's JSON
  * lines, since a file is not a terminal); each line is shown as text through
  * the daemon's own formatter, or as written with `raw`. With `follow`, lines
- * appended later are shown as they come (checked every FOLLOW_POLL_MS, which
- * works on every file system, unlike change events) until `signal` aborts.
+ * appended later are shown as they come (read every FOLLOW_POLL_MS from where the last
+ * read stopped, which works on every file system, unlike change events) until `signal` aborts.
  */
-import { closeSync, existsSync, openSync, readSync, statSync, unwatchFile, watchFile } from 'node:fs'
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
+import { StringDecoder } from 'node:string_decoder'
 import { formatLogLine } from '../log/format.ts'
 import { NoTestnetError, UnknownNodeError } from './errors.ts'
 import { testnetLayout } from './layout.ts'
@@ -39,20 +40,25 @@ export async function readLog (path: string, options: ReadLogOptions): Promise<v
   const show = options.raw === true ? (line: string) => { options.write(line) } : (line: string) => { options.write(formatLogLine(line)) }
   let position = 0
   let partial = ''
+  // keeps a character whose bytes a chunk boundary splits until the rest comes
+  let decoder = new StringDecoder('utf8')
   const buffer = Buffer.alloc(READ_CHUNK_BYTES)
   /** Reads from `position` to the current end; a line still being written waits for its newline. */
   const drain = (): void => {
     if (!existsSync(path)) return
     // a log cut shorter (a node started again over it) is read again from its start
-    if (statSync(path).size < position) {
+    const size = statSync(path).size
+    if (size < position) {
       position = 0
       partial = ''
+      decoder = new StringDecoder('utf8')
     }
+    if (size === position) return
     const fd = openSync(path, 'r')
     try {
       for (let n = readSync(fd, buffer, 0, buffer.length, position); n > 0; n = readSync(fd, buffer, 0, buffer.length, position)) {
         position += n
-        const lines = (partial + buffer.toString('utf8', 0, n)).split('\n')
+        const lines = (partial + decoder.write(buffer.subarray(0, n))).split('\n')
         partial = lines.pop() ?? ''
         for (const line of lines) show(line)
       }
@@ -60,19 +66,25 @@ export async function readLog (path: string, options: ReadLogOptions): Promise<v
       closeSync(fd)
     }
   }
+  /** The last line, when it has no newline (yet): shown at the end as it is. */
+  const flush = (): void => {
+    partial += decoder.end()
+    if (partial !== '') show(partial)
+  }
   drain()
   if (options.follow !== true) {
-    if (partial !== '') show(partial)
+    flush()
     return
   }
   const signal = options.signal
   await new Promise<void>(resolve => {
-    const listener = (): void => { drain() }
-    watchFile(path, { interval: FOLLOW_POLL_MS, persistent: true }, listener)
+    // a poll that reads from where it stopped, not fs.watchFile: watchFile reports a change against a first
+    // stat it takes later, so lines appended before that stat would wait for the next change to show
+    const poll = setInterval(drain, FOLLOW_POLL_MS)
     const stop = (): void => {
-      unwatchFile(path, listener)
+      clearInterval(poll)
       drain()
-      if (partial !== '') show(partial)
+      flush()
       resolve()
     }
     if (signal == null) return

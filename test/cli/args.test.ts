@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { durationMs, durationSec, gpuMemoryMib, timeArg } from '../../src/cli/args.ts'
-import { formatCpi, formatTable, TABLE_COLUMNS } from '../../src/cli/output.ts'
+import { formatTable, shortCpi, shortPeerId, TABLE_COLUMNS } from '../../src/cli/output.ts'
 import { jsonError } from '../../src/cli/output.ts'
 import { RpcClientError } from '../../src/rpc/client.ts'
 import { readLog } from '../../src/testnet/logs.ts'
@@ -62,13 +62,18 @@ describe('--gpu-memory', () => {
 
 describe('tables', () => {
   it('a CPI is short in tables: the PeerId\'s ends and the pool', () => {
-    expect(formatCpi(`cpi:${PEER}/gpu-a`)).toBe('12D3…Jabc/gpu-a')
-    expect(formatCpi(`cpi:${PEER}/gpu-a`, { wide: true })).toBe(`cpi:${PEER}/gpu-a`)
+    expect(shortCpi(`cpi:${PEER}/gpu-a`)).toBe('12D3…Jabc/gpu-a')
+    expect(shortCpi(`cpi:${PEER}/gpu-a`, { wide: true })).toBe(`cpi:${PEER}/gpu-a`)
   })
 
-  it('fits the width by cutting the widest cells, never the kept columns', () => {
+  it('a PeerId is short in tables: its ends', () => {
+    expect(shortPeerId(PEER)).toBe('12D3…Jabc')
+    expect(shortPeerId(PEER, { wide: true })).toBe(PEER)
+  })
+
+  it('fits the width by cutting the widest cuttable cells, never the others', () => {
     const id = '0123456789abcdef0123456789abcdef'
-    const text = formatTable(['LEASE', 'MODEL', 'CPI'], [[id, 'NVIDIA H100 80GB HBM3 with a long name', `cpi:${PEER}/gpu-a`]], { maxWidth: TABLE_COLUMNS, keep: [0] })
+    const text = formatTable(['LEASE', 'MODEL', 'CPI'], [[id, 'NVIDIA H100 80GB HBM3 with a long name', `cpi:${PEER}/gpu-a`]], { maxWidth: TABLE_COLUMNS, cut: { 1: 9, 2: 14 } })
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(TABLE_COLUMNS)
     expect(text).toContain(id)
     expect(text).toContain('…')
@@ -89,6 +94,48 @@ describe('testnet logs', () => {
   it('pino lines read as text; other lines as they are', () => {
     expect(formatLogLine(record('listening'))).toBe('10:00:00.123 INFO  cpnet:rpc  listening  port=7781')
     expect(formatLogLine('Daemon is ready')).toBe('Daemon is ready')
+  })
+
+  it('a JSON line with msg and level but no numeric time is returned as it is', () => {
+    for (const line of [
+      JSON.stringify({ level: 30, msg: 'no time' }),
+      JSON.stringify({ level: 30, time: 'noon', msg: 'a text time' }),
+      JSON.stringify({ level: 30, time: 1e20, msg: 'beyond any date' })
+    ]) expect(formatLogLine(line)).toBe(line)
+  })
+
+  it('--follow shows a line appended as it starts, before any change is seen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpnet-logs-'))
+    try {
+      const path = join(dir, 'daemon.log')
+      writeFileSync(path, 'Daemon is ready\n')
+      const lines: string[] = []
+      const controller = new AbortController()
+      const following = readLog(path, { raw: true, follow: true, signal: controller.signal, write: l => { lines.push(l) } })
+      // in the same tick as the start: no later change tells a change watcher about it
+      appendFileSync(path, 'at once\n')
+      await waitFor('the line appended at the start', () => lines.length === 2, 5_000)
+      controller.abort()
+      await following
+      expect(lines).toEqual(['Daemon is ready', 'at once'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('a character whose bytes fall on both sides of a read chunk boundary reads whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cpnet-logs-'))
+    try {
+      const path = join(dir, 'daemon.log')
+      // 64 KiB reads: "€" (3 bytes) starts two bytes before the first boundary
+      const first = 'a'.repeat(64 * 1024 - 2) + '€ first'
+      writeFileSync(path, `${first}\n${record('second ✓')}\n`)
+      const lines: string[] = []
+      await readLog(path, { raw: true, write: l => { lines.push(l) } })
+      expect(lines).toEqual([first, record('second ✓')])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('--follow prints lines appended later, a half-written one once complete, until stopped', async () => {

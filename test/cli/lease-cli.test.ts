@@ -33,8 +33,9 @@ describe('cpnet lease between two daemon processes', () => {
 
     const onConsumer = await runCli(['--repo', consumer, 'lease', 'list'])
     const onProvider = await runCli(['--repo', provider, 'lease', 'list'])
-    expect(onConsumer.stdout).toMatch(new RegExp(`^${lease.leaseId.slice(0, 8)}\\s+consumer\\s+active\\s+2\\s+2\\.2 USD`, 'm'))
-    expect(onProvider.stdout).toMatch(new RegExp(`^${lease.leaseId.slice(0, 8)}\\s+provider\\s+active\\s+2\\s+2\\.2 USD`, 'm'))
+    // one table per role, headed by it
+    expect(onConsumer.stdout).toMatch(new RegExp(`^As consumer:\\nLEASE .*\\n${lease.leaseId.slice(0, 8)}\\s+active\\s+2\\s+2\\.2 USD\\s+in \\d+m\\d+s\\s+-\\s+12D3…\\w{4}/h100$`, 'm'))
+    expect(onProvider.stdout).toMatch(new RegExp(`^As provider:\\nLEASE .*\\n${lease.leaseId.slice(0, 8)}\\s+active\\s+2\\s+2\\.2 USD`, 'm'))
 
     const show = await runCli(['--repo', consumer, 'lease', 'show', lease.leaseId])
     expect(show.stdout).toMatch(/^Status:\s+active$/m)
@@ -50,9 +51,12 @@ describe('cpnet lease between two daemon processes', () => {
       expect(ended).toMatch(/^Ended:\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ \(released by the consumer\)$/m)
       expect(ended).toMatch(/^GPU-hours:\s+0\.\d+$/m)
       expect(ended).toMatch(/^Amount due:\s+0\.\d+ USD$/m)
-      expect((await runCli(['--repo', repo, 'lease', 'list'])).stdout).toMatch(new RegExp(`^${lease.leaseId}\\s+\\S+\\s+released\\s+2\\s+2\\.2 USD\\s+\\S+ \\S+\\s+0\\.\\d+\\s+0\\.\\d+ USD`, 'm'))
+      // the table keeps END, DUE and the CPI whole within 80 columns
+      const listed = (await runCli(['--repo', repo, 'lease', 'list'])).stdout
+      expect(listed).toMatch(new RegExp(`^${lease.leaseId.slice(0, 8)}\\s+released\\s+2\\s+2\\.2 USD\\s+\\S+ ago\\s+0\\.\\d+ USD\\s+12D3…\\w{4}/h100$`, 'm'))
+      for (const line of listed.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80)
     }
-    expect((await runCli(['--repo', provider, 'provider', 'leases'])).stdout).toMatch(new RegExp(`^${lease.leaseId}\\s+provider\\s+released\\s+2\\s+2\\.2 USD\\s+\\S+ \\S+\\s+0\\.\\d+\\s+0\\.\\d+ USD`, 'm'))
+    expect((await runCli(['--repo', provider, 'provider', 'leases'])).stdout).toMatch(new RegExp(`^As provider:\\nLEASE .*\\n${lease.leaseId.slice(0, 8)}\\s+released\\s+2\\s+2\\.2 USD\\s+\\S+ ago\\s+0\\.\\d+ USD\\s+12D3…\\w{4}/h100$`, 'm'))
     expect((await runCli(['--repo', provider, 'provider', 'leases'])).stdout).toMatch(/^h100\s+8\s+0\s+0\s+8$/m)
   })
 
@@ -67,7 +71,7 @@ describe('cpnet lease between two daemon processes', () => {
     expect((await runCli(['--repo', consumer, 'lease', 'release', lease.leaseId])).code).toBe(0)
     expect((await runCli(['--repo', provider, 'provider', 'set-price', 'h100', '2.5'])).code).toBe(0)
 
-    const refused = await runCli(['--repo', provider, 'provider', 'add', 'gpu-a', '--model', 'NVIDIA H100 80GB HBM3', '--gpus', '1', '--gpu-memory', '81559', '--price', '2', '--floor', '3'])
+    const refused = await runCli(['--repo', provider, 'provider', 'add', 'gpu-a', '--model', 'NVIDIA H100 80GB HBM3', '--gpus', '1', '--gpu-memory', '80', '--price', '2', '--floor', '3'])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/floorMicrosPerGpuHour: pool "gpu-a": the floor 3 USD\/GPU-h is above the price 2 USD\/GPU-h/)
     expect((await runCli(['--repo', provider, 'provider', 'pools'])).stdout).not.toContain('gpu-a')
@@ -79,7 +83,7 @@ describe('cpnet lease between two daemon processes', () => {
     expect(tooMany.stderr).toMatch(/^cpnet: NO_CAPACITY: pool h100 has 8 GPUs in all\n$/)
     const badPrice = await runCli(['--repo', consumer, 'lease', 'request', '--cpi', cpi, '--gpus', '1', '--duration', '1h', '--max-price', 'cheap'])
     expect(badPrice.code).toBe(1)
-    expect(badPrice.stderr).toMatch(/^cpnet: "cheap" is not a price/)
+    expect(badPrice.stderr).toMatch(/^cpnet: option '--max-price <price>' argument 'cheap' is invalid\. "cheap" is not a price/)
     const below = await runCli(['--repo', consumer, 'lease', 'request', '--cpi', cpi, '--gpus', '1', '--duration', '1h', '--max-price', '1.5'])
     expect(below.code).toBe(1)
     expect(below.stderr).toMatch(/^cpnet: PRICE: the most you pay \(1\.5 USD\/GPU-h\) is below what this pool is leased for\n$/)

@@ -57,6 +57,22 @@ describe('cpnet output: tables, units, durations, --json errors', () => {
     expect(unknown.stderr).toBe('')
     const usage = await runCli(['--repo', consumer, '--json', 'lease', 'request', '--cpi', cpi, '--gpus', '1', '--duration', 'soon', '--max-price', '3'])
     expect([usage.code, JSON.parse(usage.stdout)]).toEqual([1, { error: { code: 'CPNET_USAGE', message: expect.stringContaining('not a duration: "soon"') } }])
+    // prices and counts are refused by the command line's parsers, as durations are
+    const refused = [
+      ['lease', 'request', '--cpi', cpi, '--gpus', '1', '--duration', '1h', '--max-price', 'cheap'],
+      ['lease', 'request', '--cpi', cpi, '--gpus', '1', '--duration', '1h', '--max-price', '3', '--bid', '2.0000001'],
+      ['lease', 'request', '--cpi', cpi, '--gpus', 'two', '--duration', '1h', '--max-price', '3'],
+      ['lease', 'request', '--cpi', cpi, '--gpus', '0', '--duration', '1h', '--max-price', '3'],
+      ['provider', 'add', 'bad', '--model', MODEL, '--gpus', '1', '--gpu-memory', '80', '--price', 'free'],
+      ['provider', 'add', 'bad', '--model', MODEL, '--gpus', '1', '--gpu-memory', '80', '--floor', '1.2.3'],
+      ['provider', 'add', 'bad', '--model', MODEL, '--gpus', '1.5', '--gpu-memory', '80'],
+      ['provider', 'add', 'bad', '--model', MODEL, '--gpus', '1', '--gpu-memory', '80', '--ram', 'lots'],
+      ['provider', 'set-price', 'h100-sxm', 'cheap']
+    ]
+    for (const args of refused) {
+      const r = await runCli(['--repo', consumer, '--json', ...args])
+      expect([r.code, (JSON.parse(r.stdout) as { error: { code: string } }).error.code], args.join(' ')).toEqual([1, 'CPNET_USAGE'])
+    }
     const noDaemon = await runCli(['--repo', join(dir.path, 'none'), '--json', 'status'])
     expect([noDaemon.code, (JSON.parse(noDaemon.stdout) as { error: { code: string } }).error.code]).toEqual([1, 'CPNET_NO_DAEMON'])
   })
@@ -80,7 +96,8 @@ describe('cpnet output: tables, units, durations, --json errors', () => {
       ['--repo', consumer, 'offers', 'get', cpi],
       ['--repo', provider, 'provider', 'leases'],
       ['--repo', consumer, 'lease', 'list'],
-      ['--repo', provider, 'prices', 'latest']
+      ['--repo', provider, 'prices', 'latest'],
+      ['--repo', provider, 'offers', 'search']
     ]
     for (const args of tables) {
       const r = await runCli(args)
@@ -92,6 +109,16 @@ describe('cpnet output: tables, units, durations, --json errors', () => {
       expect(wide.stdout, `--wide ${args.join(' ')}`).toContain(`cpi:${peerId}/`)
     }
     expect((await runCli(['--repo', consumer, 'offers', 'search', 'model=h100'])).stdout).toContain(short)
+    // the provider's own offers are marked: lease request --filter passes them over
+    const own = (await runCli(['--repo', provider, 'offers', 'search', 'model=h100'])).stdout
+    expect(own).toContain(`${short} *`)
+    expect(own).toMatch(/^\* this node's own offer: lease request --filter passes it over$/m)
+    expect((await runCli(['--repo', consumer, 'offers', 'search', 'model=h100'])).stdout).not.toContain('own offer')
+    // peers: the PeerId short unless --wide
+    const peers = await runCli(['--repo', consumer, 'peers'])
+    for (const line of lines(peers.stdout)) expect(line.length, line).toBeLessThanOrEqual(TABLE_COLUMNS)
+    expect(peers.stdout).toMatch(new RegExp(`^${peerId.slice(0, 4)}…${peerId.slice(-4)}\\s+yes\\s`, 'm'))
+    expect((await runCli(['--repo', consumer, '--wide', 'peers'])).stdout).toContain(peerId)
     // the pools table leaves the CPI (this node's PeerId and the name) to --wide
     const pools = await runCli(['--repo', provider, 'provider', 'pools'])
     for (const line of lines(pools.stdout)) expect(line.length, line).toBeLessThanOrEqual(TABLE_COLUMNS)
@@ -99,9 +126,15 @@ describe('cpnet output: tables, units, durations, --json errors', () => {
     expect((await runCli(['--repo', provider, '--wide', 'provider', 'pools'])).stdout).toContain(cpi)
     // the lease id's start, as lease list shows it, is what lease show takes
     const listed = (await runCli(['--repo', consumer, 'lease', 'list'])).stdout
-    expect(listed).toMatch(new RegExp(`^${leaseId.slice(0, 8)}\\s+consumer\\s+active`, 'm'))
+    expect(listed).toMatch(new RegExp(`^As consumer:\\nLEASE .*\\n${leaseId.slice(0, 8)}\\s+active`, 'm'))
     expect(listed).not.toContain(leaseId)
     expect((await runCli(['--repo', consumer, 'lease', 'show', leaseId.slice(0, 8)])).stdout).toMatch(new RegExp(`^Lease:\\s+${leaseId}$`, 'm'))
+    // repo check, on a repo no daemon has opened yet: its databases are "new"
+    const fresh = join(dir.path, 'fresh')
+    expect((await runCli(['--repo', fresh, 'init', '--profile', 'test'])).code).toBe(0)
+    const check = await runCli(['--repo', fresh, 'repo', 'check'])
+    expect(check.stdout).toMatch(/^\S+\s+new\s+empty: the daemon creates it on its first start$/m)
+    for (const line of lines(check.stdout).slice(1)) expect(line.length, line).toBeLessThanOrEqual(TABLE_COLUMNS)
     const none = await runCli(['--repo', consumer, 'lease', 'show', 'ffffffff'])
     expect([none.code, none.stderr]).toEqual([1, 'cpnet: no lease on this node has an id starting with ffffffff\n'])
   })

@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
-import { formatCpi, formatFields, formatTable, tableOptions, type Cell, type RenderOptions } from '../output.ts'
-import { durationSec, formatTableTime, formatTime } from '../args.ts'
-import { priceArg } from '../price-arg.ts'
-import { formatAmount, formatPrice } from '../../units/price.ts'
+import { CPI_MIN_WIDTH, formatFields, formatTable, shortCpi, tableOptions, type Cell, type RenderOptions } from '../output.ts'
+import { durationSec, formatTableTimeFrom, formatTime, positiveInt } from '../args.ts'
+import { priceText, settleCurrency } from '../price-arg.ts'
+import { formatAmount, formatPrice, type PriceText } from '../../units/price.ts'
 import type { LeaseView } from '../../lease/view.ts'
 import type { RpcClient } from '../../rpc/client.ts'
 
@@ -31,16 +31,35 @@ async function resolveLeaseId (client: RpcClient, id: string): Promise<string> {
   throw new Error(`more than one lease has an id starting with ${id}: ${matches.join(', ')}; give more of it`)
 }
 
-/** Short lease ids and CPIs unless --wide, so that a line fits 80 columns; the CPI is cut first when one is still too long. */
-export function renderLeases (leases: LeaseView[], render: RenderOptions = {}): string {
-  return leases.length === 0
-    ? 'no leases'
-    : formatTable(['LEASE', 'ROLE', 'STATUS', 'GPUS', 'PRICE/GPU-H', 'END', 'GPU-H', 'DUE', 'CPI'], leases.map(l => [
-      render.wide === true ? l.leaseId : l.leaseId.slice(0, SHORT_LEASE_ID_CHARS), l.role, l.status, l.gpus,
-      l.price != null ? formatAmount(l.price.microsPerGpuHour, l.price.currency) : undefined,
-      // an ended lease shows when it ended, a running one its agreed end
-      formatTableTime(l.endedAt ?? l.end, render.wide), l.gpuHours, amountText(l), formatCpi(l.cpi, render)
-    ]), tableOptions(render, [0]))
+const ROLE_HEADINGS: Record<LeaseView['role'], string> = { consumer: 'As consumer:', provider: 'As provider:' }
+const LEASE_HEADERS = ['LEASE', 'STATUS', 'GPUS', 'PRICE/GPU-H', 'END', 'DUE', 'CPI']
+/** Of LEASE_HEADERS, the one column a line too long may cut, in its pool. */
+const CUT_LEASE_COLUMNS = { 6: CPI_MIN_WIDTH }
+
+/**
+ * The leases by role, one table each (the role is the heading, not a column),
+ * so that a line fits 80 columns with every number, amount, status and time
+ * whole: lease ids short, the end as a time from now (`in 29m10s`, `3m2s ago`;
+ * the date and time with --wide), the GPU-hours left to `lease show`; only a
+ * long CPI's pool is cut.
+ */
+export function renderLeases (leases: LeaseView[], render: RenderOptions = {}, now = Date.now()): string {
+  if (leases.length === 0) return 'no leases'
+  const row = (l: LeaseView): Cell[] => [
+    render.wide === true ? l.leaseId : l.leaseId.slice(0, SHORT_LEASE_ID_CHARS),
+    l.status,
+    l.gpus,
+    l.price != null ? formatAmount(l.price.microsPerGpuHour, l.price.currency) : undefined,
+    // an ended lease shows when it ended, a running one its agreed end
+    formatTableTimeFrom(l.endedAt ?? l.end, now, render.wide),
+    amountText(l),
+    shortCpi(l.cpi, render)
+  ]
+  return (['consumer', 'provider'] as const)
+    .map(role => ({ role, mine: leases.filter(l => l.role === role) }))
+    .filter(({ mine }) => mine.length > 0)
+    .map(({ role, mine }) => `${ROLE_HEADINGS[role]}\n${formatTable(LEASE_HEADERS, mine.map(row), tableOptions(render, CUT_LEASE_COLUMNS))}`)
+    .join('\n\n')
 }
 
 export function renderLease (l: LeaseView): string {
@@ -71,10 +90,10 @@ export function renderLease (l: LeaseView): string {
 interface RequestOptions {
   cpi?: string
   filter?: string
-  gpus: string
+  gpus: number
   duration: number
-  maxPrice: string
-  bid?: string
+  maxPrice: PriceText
+  bid?: PriceText
   currency?: string
 }
 
@@ -84,21 +103,21 @@ export function registerLease (program: Command): void {
     .description('lease GPUs from a provider, by CPI or from the cheapest offer matching a filter')
     .option('--cpi <cpi>', 'cpi:<peerId>/<pool>')
     .option('--filter <filter>', 'an offers filter, e.g. "model=h100 region=cn-east-1"')
-    .requiredOption('--gpus <n>', 'GPUs to lease')
+    .requiredOption('--gpus <n>', 'GPUs to lease', positiveInt)
     .requiredOption('--duration <time>', 'how long: 90s, 30m, 1h30m, 1d (a bare number is seconds)', v => durationSec(v))
-    .requiredOption('--max-price <price>', 'the most you pay per GPU-hour, e.g. 2.5 or "2.5 USD"')
-    .option('--bid <price>', 'counter-offer with this price first')
+    .requiredOption('--max-price <price>', 'the most you pay per GPU-hour, e.g. 2.5 or "2.5 USD"', priceText)
+    .option('--bid <price>', 'counter-offer with this price first', priceText)
     .option('--currency <code>', 'currency when a price names none (default USD)')
     .action(clientAction(
       async (client, o: RequestOptions) => {
-        const maxPrice = priceArg(o.maxPrice, o.currency)
+        const maxPrice = settleCurrency(o.maxPrice, o.currency)
         return client.call<Requested>('lease_request', {
           ...(o.cpi != null ? { cpi: o.cpi } : {}),
           ...(o.filter != null ? { filter: o.filter } : {}),
-          gpus: Number(o.gpus),
+          gpus: o.gpus,
           durationSec: o.duration,
           maxPrice,
-          ...(o.bid != null ? { bidMicrosPerGpuHour: priceArg(o.bid, maxPrice.currency).microsPerGpuHour } : {})
+          ...(o.bid != null ? { bidMicrosPerGpuHour: o.bid.microsPerGpuHour } : {})
         })
       },
       r => [...r.refusals.map(x => `refused by ${x.cpi}: ${x.reason}`), renderLease(r.lease)].join('\n')

@@ -1,23 +1,31 @@
 import type { Command } from 'commander'
 import { durationMs, MIB_PER_GIB, positiveInt } from '../args.ts'
 import { clientAction } from '../client-command.ts'
-import { formatCpi, formatTable, tableOptions, type RenderOptions } from '../output.ts'
+import { formatTable, shortCpi, tableOptions, TEXT_MIN_WIDTH, type RenderOptions } from '../output.ts'
+import { formatAmount } from '../../units/price.ts'
 import type { OfferView } from '../../discovery/view.ts'
 
 interface SearchResult { offers: OfferView[], partial: boolean, missingProviders: number, fromCache: boolean }
 
-/** The table people read: CPI (short, never cut), model, free/total GPUs, GPU memory, price, region. */
+/** After the CPI of one of this node's own offers (explained under the table): lease request --filter never picks it, a node does not lease from itself. */
+export const LOCAL_MARK = '*'
+
+/**
+ * The table people read: CPI (short, never cut; this node's own marked
+ * LOCAL_MARK), model (cut first), free/total GPUs, GPU memory, price, region.
+ */
 export function renderOffers (offers: OfferView[], partial = false, render: RenderOptions = {}, missingProviders = 0): string {
   const table = offers.length === 0
     ? 'no offers'
     : formatTable(['CPI', 'MODEL', 'FREE/TOTAL', 'GPU MEM', 'PRICE/GPU-H', 'REGION'], offers.map(o => [
-      formatCpi(o.cpi, render),
+      o.local === true ? `${shortCpi(o.cpi, render)} ${LOCAL_MARK}` : shortCpi(o.cpi, render),
       o.resource.model,
       `${o.resource.availableGpus}/${o.resource.totalGpus}`,
       `${Math.round(o.resource.gpuMemoryMib / MIB_PER_GIB)} GiB`,
-      `${o.price.perGpuHour} ${o.price.currency}`,
+      formatAmount(o.price.microsPerGpuHour, o.price.currency),
       o.region
-    ]), tableOptions(render, [0]))
+    ]), tableOptions(render, { 1: TEXT_MIN_WIDTH })) +
+      (offers.some(o => o.local === true) ? `\n${LOCAL_MARK} this node's own offer: lease request --filter passes it over` : '')
   if (!partial) return table
   const why = missingProviders > 0
     ? `${missingProviders} provider${missingProviders === 1 ? '' : 's'} known to this node did not answer`

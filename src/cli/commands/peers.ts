@@ -1,6 +1,7 @@
+/** `cpnet peers`: the PeerId short (`12D3…Jabc`) and the first address, cut to fit, unless --wide. */
 import type { Command } from 'commander'
 import { clientAction } from '../client-command.ts'
-import { formatTable, tableOptions } from '../output.ts'
+import { formatTable, shortPeerId, tableOptions, TEXT_MIN_WIDTH } from '../output.ts'
 
 interface Peer { peerId: string, connected: boolean, addrs: string[], direction?: string, rttMs?: number }
 
@@ -13,6 +14,7 @@ export function registerPeers (program: Command): void {
       (peers, render) => peers.length === 0
         ? 'no peers'
         : formatTable(['PEER', 'CONNECTED', 'DIRECTION', 'RTT', 'ADDRESS'],
-          peers.map(p => [p.peerId, p.connected ? 'yes' : 'no', p.direction, p.rttMs != null ? `${p.rttMs}ms` : undefined, p.addrs[0]]), tableOptions(render, [0]))
+          peers.map(p => [shortPeerId(p.peerId, render), p.connected ? 'yes' : 'no', p.direction, p.rttMs != null ? `${p.rttMs}ms` : undefined, p.addrs[0]]),
+          tableOptions(render, { 4: TEXT_MIN_WIDTH }))
     ))
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander'
-import { gpuMemoryMib } from '../args.ts'
+import { count, gpuMemoryMib, positiveInt } from '../args.ts'
 import { clientAction } from '../client-command.ts'
-import { formatTable, tableOptions, type RenderOptions } from '../output.ts'
-import { priceArg } from '../price-arg.ts'
-import { formatAmount, formatPrice, parsePriceText, unitsText } from '../../units/price.ts'
+import { formatTable, tableOptions, TEXT_MIN_WIDTH, type RenderOptions } from '../output.ts'
+import { priceText, settleCurrency } from '../price-arg.ts'
+import { formatAmount, formatPrice, type PriceText } from '../../units/price.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
 import type { NodeHealth } from '../../rpc/methods/node/health.ts'
 import type { PoolSpec } from '../../inventory/pool.ts'
@@ -17,16 +17,17 @@ interface ProviderLeases { leases: LeaseView[], pools: PoolUsage[] }
 
 /**
  * Every CPI of this table is this node's PeerId and the pool's name, so the
- * column is left out to fit 80 columns; --wide (and --json) show it.
+ * column is left out to fit 80 columns (--wide and --json show it); only the
+ * model is cut. OFFER: whether a signed offer for the pool is served.
  */
 export function renderPools (pools: PoolView[], render: RenderOptions = {}): string {
   if (pools.length === 0) return 'no pools (this node is a pure consumer)'
   const wide = render.wide === true
-  return formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'FLOOR', 'REGION', 'OFFERED', ...(wide ? ['CPI'] : [])], pools.map(p => [
+  return formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'FLOOR', 'REGION', 'OFFER', ...(wide ? ['CPI'] : [])], pools.map(p => [
     p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatAmount(p.price.microsPerGpuHour, p.price.currency),
     // the floor is in the price's currency
-    unitsText(p.floorMicrosPerGpuHour), p.region, p.offered ? 'yes' : 'no', ...(wide ? [p.cpi] : [])
-  ]), tableOptions(render, [0]))
+    p.floorPerGpuHour, p.region, p.offered ? 'yes' : 'no', ...(wide ? [p.cpi] : [])
+  ]), tableOptions(render, { 2: TEXT_MIN_WIDTH }))
 }
 
 /**
@@ -34,55 +35,52 @@ export function renderPools (pools: PoolView[], render: RenderOptions = {}): str
  * the pool keeps its own: a price typed as a bare number is in the unit the
  * pool is already sold in, never silently switched to another.
  */
-async function setPrice (client: RpcClient, pool: string, amount: string, currency?: string): Promise<PoolView> {
-  const parsed = parsePriceText(currency != null ? `${amount} ${currency}` : amount)
-  const unit = parsed.currency ?? (await client.call<PoolView[]>('provider_pools')).find(p => p.name === pool)?.price.currency
+async function setPrice (client: RpcClient, pool: string, price: PriceText, currency?: string): Promise<PoolView> {
+  if (price.currency != null && currency != null && price.currency !== currency.toUpperCase()) {
+    throw new Error(`two currencies: ${price.currency} in the price and ${currency.toUpperCase()} after it`)
+  }
+  const unit = price.currency ?? currency?.toUpperCase() ?? (await client.call<PoolView[]>('provider_pools')).find(p => p.name === pool)?.price.currency
   // an unknown pool is the daemon's to report (-32002 naming it)
-  return client.call<PoolView>('provider_setPrice', { pool, price: { microsPerGpuHour: parsed.microsPerGpuHour, currency: unit ?? 'USD' } })
+  return client.call<PoolView>('provider_setPrice', { pool, price: { microsPerGpuHour: price.microsPerGpuHour, currency: unit ?? 'USD' } })
 }
 
+/** The options as their parsers left them; the daemon checks the ranges (its -32602 names the field). */
 interface AddOptions {
   model: string
-  gpus: string
+  gpus: number
   /** MiB, from gpuMemoryMib. */
   gpuMemory: number
   vendor?: string
   interconnect?: string
   region?: string
   label?: string[]
-  price?: string
-  floor?: string
+  price?: PriceText
+  floor?: PriceText
   currency?: string
-  cpuCores?: string
-  ram?: string
-  disk?: string
-  bandwidth?: string
-}
-
-/** Numbers stay as typed when they are not numbers: the daemon's -32602 then names the field. */
-function num (value: string | undefined): number | undefined {
-  if (value == null) return undefined
-  const n = Number(value)
-  return Number.isFinite(n) && value.trim() !== '' ? n : (value as unknown as number)
+  cpuCores?: number
+  ram?: number
+  disk?: number
+  bandwidth?: number
 }
 
 export function specFromOptions (name: string, o: AddOptions): Record<string, unknown> {
   const spec: Partial<Record<keyof PoolSpec, unknown>> = {
     name,
     model: o.model,
-    gpus: num(o.gpus),
+    gpus: o.gpus,
     gpuMemoryMib: o.gpuMemory,
     vendor: o.vendor,
     interconnect: o.interconnect,
     region: o.region,
     labels: o.label,
-    cpuCores: num(o.cpuCores),
-    ramGib: num(o.ram),
-    diskGib: num(o.disk),
-    bandwidthMbps: num(o.bandwidth)
+    cpuCores: o.cpuCores,
+    ramGib: o.ram,
+    diskGib: o.disk,
+    bandwidthMbps: o.bandwidth
   }
-  if (o.price != null) spec.price = priceArg(o.price, o.currency)
-  if (o.floor != null) spec.floorMicrosPerGpuHour = priceArg(o.floor, o.currency).microsPerGpuHour
+  if (o.price != null) spec.price = settleCurrency(o.price, o.currency)
+  // the floor is in the price's currency
+  if (o.floor != null) spec.floorMicrosPerGpuHour = o.floor.microsPerGpuHour
   return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined))
 }
 
@@ -100,19 +98,19 @@ export function registerProvider (program: Command): void {
     .description('add (or replace) a pool; it persists and is offered at once')
     .argument('<name>', 'pool name: lower-case letters, digits and hyphens')
     .requiredOption('--model <model>', 'GPU model, e.g. "NVIDIA H100 80GB HBM3"')
-    .requiredOption('--gpus <n>', 'GPUs in the pool')
+    .requiredOption('--gpus <n>', 'GPUs in the pool', positiveInt)
     .requiredOption('--gpu-memory <GiB>', 'memory of one GPU in GiB (80), or with its unit (80GiB, 81559MiB)', v => gpuMemoryMib(v))
     .option('--vendor <vendor>', 'GPU vendor (default nvidia)')
     .option('--interconnect <kind>', 'pcie, nvlink, … (default pcie)')
     .option('--region <region>', 'e.g. cn-east-1 (default: provider.region)')
     .option('--label <label...>', 'labels a filter can ask for')
-    .option('--price <units>', 'price per GPU-hour, e.g. 2.5 (default: provider.price)')
-    .option('--floor <units>', 'the lowest price per GPU-hour accepted in negotiation (default: the price)')
+    .option('--price <price>', 'price per GPU-hour, e.g. 2.5 or "2.5 USD" (default: provider.price)', priceText)
+    .option('--floor <price>', 'the lowest price per GPU-hour accepted in negotiation, in the price\'s currency (default: the price)', priceText)
     .option('--currency <code>', 'currency of --price (default USD)')
-    .option('--cpu-cores <n>', 'CPU cores with the pool')
-    .option('--ram <GiB>', 'RAM with the pool')
-    .option('--disk <GiB>', 'disk with the pool')
-    .option('--bandwidth <Mbps>', 'network bandwidth')
+    .option('--cpu-cores <n>', 'CPU cores with the pool', count)
+    .option('--ram <GiB>', 'RAM with the pool', count)
+    .option('--disk <GiB>', 'disk with the pool', count)
+    .option('--bandwidth <Mbps>', 'network bandwidth', count)
     .action(clientAction(
       async (client, name: string, opts: AddOptions) => client.call<PoolView>('provider_addPool', specFromOptions(name, opts)),
       (pool, render) => `offering ${pool.cpi}\n${renderPools([pool], render)}`
@@ -123,7 +121,7 @@ export function registerProvider (program: Command): void {
     .action(clientAction(
       async (client, o: { active?: boolean }) => client.call<ProviderLeases>('provider_leases', { activeOnly: o.active === true }),
       (r, render) => [
-        formatTable(['POOL', 'TOTAL', 'LEASED', 'HELD', 'FREE'], r.pools.map(p => [p.pool, p.total, p.leased, p.held, p.free]), tableOptions(render, [0])),
+        formatTable(['POOL', 'TOTAL', 'LEASED', 'HELD', 'FREE'], r.pools.map(p => [p.pool, p.total, p.leased, p.held, p.free]), tableOptions(render)),
         '',
         renderLeases(r.leases, render)
       ].join('\n')
@@ -131,10 +129,10 @@ export function registerProvider (program: Command): void {
   provider.command('set-price')
     .description('set a pool\'s price; it is published at once and kept across restarts')
     .argument('<pool>', 'pool name')
-    .argument('<price>', 'per GPU-hour, e.g. 2.5 or "2.5 USD" (default currency: the pool\'s own)')
+    .argument('<price>', 'per GPU-hour, e.g. 2.5 or "2.5 USD" (default currency: the pool\'s own)', priceText)
     .argument('[currency]', 'e.g. USD, when not part of <price>')
     .action(clientAction(
-      async (client, pool: string, price: string, currency: string | undefined) => setPrice(client, pool, price, currency),
+      async (client, pool: string, price: PriceText, currency: string | undefined) => setPrice(client, pool, price, currency),
       (p, render) => `${p.cpi} now at ${formatPrice(p.price.microsPerGpuHour, p.price.currency)}\n${renderPools([p], render)}`
     ))
   provider.command('remove')

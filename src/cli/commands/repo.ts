@@ -5,7 +5,7 @@
 import type { Command } from 'commander'
 import type { GlobalOptions } from '../client-command.ts'
 import type { DbRepairReport, DbReport } from '../../repo/check.ts'
-import { formatTable, printJson } from '../output.ts'
+import { formatTable, printJson, tableOptions, TEXT_MIN_WIDTH, type RenderOptions } from '../output.ts'
 
 export function registerRepo (program: Command): void {
   const repo = program.command('repo').description('check or repair the repo\'s databases (no daemon may hold the repo)')
@@ -25,13 +25,15 @@ async function run (cmd: Command, what: 'check' | 'repair'): Promise<void> {
   const root = resolveRepoPath(globals.repo)
   const result = what === 'check' ? await checkRepo(root) : await repairRepo(root)
   if (globals.json === true) printJson(result)
-  else process.stdout.write(render(result.repo, result.databases))
+  else process.stdout.write(render(result.repo, result.databases, { wide: globals.wide === true }))
   // damage left is a failure, for scripts and for people
   if (!result.ok) process.exitCode = 1
 }
 
-function render (root: string, databases: DbRepairReport[]): string {
-  const table = formatTable(['DATABASE', 'STATE', 'CONTENT'], databases.map(d => [d.name, d.kept != null ? `repaired (${d.state})` : d.state, content(d)]))
+/** The table within 80 columns (a damaged one's path, cut, is in full in the notes below it), then the notes. */
+function render (root: string, databases: DbRepairReport[], options: RenderOptions): string {
+  const table = formatTable(['DATABASE', 'STATE', 'CONTENT'], databases.map(d => [d.name, d.kept != null ? `repaired (${d.state})` : d.state, content(d)]),
+    tableOptions(options, { 2: TEXT_MIN_WIDTH }))
   const notes = databases.flatMap(d => [
     ...(d.kept != null ? [`${d.name}: the damaged files were kept in ${d.kept}`] : []),
     ...(d.lost != null && d.lost.length > 0 ? [`${d.name}: LevelDB could not read ${d.lost.length} table(s) in full and moved them to ${d.path}/lost: entries of theirs may be gone`] : []),
@@ -41,7 +43,7 @@ function render (root: string, databases: DbRepairReport[]): string {
 }
 
 function content (d: DbReport): string {
-  if (d.state === 'new') return 'empty: not opened yet (the daemon creates it on its first start)'
+  if (d.state === 'new') return 'empty: the daemon creates it on its first start'
   if (d.state === 'damaged') return `damaged at ${d.damage?.file ?? d.path}`
   const c = d.counts
   const entries = `entries ${d.entries ?? 0}`

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs'
 import { relative, isAbsolute } from 'node:path'
-import { InvalidArgumentError, type Command } from 'commander'
+import type { Command } from 'commander'
 import { PACKAGE_ROOT } from '../../package.ts'
 import type { DownResult } from '../../testnet/down.ts'
 import { DEFAULT_UP_TIMEOUT_MS, resolveTestnetDir, TESTNET_DIR_ENV } from '../../testnet/layout.ts'
 import type { TestnetStatus } from '../../testnet/status.ts'
 import type { UpEvent } from '../../testnet/up.ts'
-import { durationMs } from '../args.ts'
-import { formatTable, printJson } from '../output.ts'
+import { count, durationMs } from '../args.ts'
+import { formatTable, printJson, shortPeerId, tableOptions, TEXT_MIN_WIDTH, type RenderOptions } from '../output.ts'
 import { progressOn, type Progress } from '../progress.ts'
 import type { GlobalOptions } from '../client-command.ts'
 import { renderOffers } from './offers.ts'
@@ -22,12 +22,6 @@ interface UpFlags {
   /** Milliseconds; absent: DEFAULT_UP_TIMEOUT_MS. */
   timeout?: number
 }
-
-function count (value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number, 0 or more')
-  return Number(value)
-}
-
 
 /** A path as short as it can be for the reader: relative when it is below the current directory. */
 function display (path: string): string {
@@ -81,11 +75,16 @@ function progressRenderer (progress: Progress, total: number): (event: UpEvent) 
   }
 }
 
+function peerIdCell (peerId: string | null, render: RenderOptions): string | null {
+  return peerId != null ? shortPeerId(peerId, render) : null
+}
+
 function plural (n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`
 }
 
-function renderUp (status: TestnetStatus, elapsedMs: number): string {
+/** What `testnet up` prints: the nodes (PeerIds short unless --wide, pools cut to fit), then commands to try. */
+export function renderUp (status: TestnetStatus, elapsedMs: number, render: RenderOptions = {}): string {
   const providers = status.nodes.filter(n => n.role === 'provider').length
   const consumers = status.nodes.length - providers
   const cli = cpnetCommand()
@@ -107,20 +106,23 @@ function renderUp (status: TestnetStatus, elapsedMs: number): string {
   return [
     `Testnet up in ${display(status.dir)}: ${plural(providers, 'provider')} and ${plural(consumers, 'consumer')}, connected in ${(elapsedMs / 1000).toFixed(1)} s`,
     '',
-    formatTable(['NAME', 'ROLE', 'PEERID', 'RPC', 'POOLS'], status.nodes.map(n => [n.name, n.role, n.peerId, n.rpcUrl, n.pools == null || n.pools.length === 0 ? null : n.pools.join(', ')])),
+    formatTable(['NAME', 'ROLE', 'PEERID', 'RPC', 'POOLS'], status.nodes.map(n => [
+      n.name, n.role, peerIdCell(n.peerId, render), n.rpcUrl, n.pools == null || n.pools.length === 0 ? null : n.pools.join(', ')
+    ]), tableOptions(render, { 4: TEXT_MIN_WIDTH })),
     '',
     'Next:',
     ...next.map(([c, why]) => `  ${c.padEnd(width)}  ${why}`)
   ].join('\n')
 }
 
-function renderStatus (status: TestnetStatus): string {
+/** What `testnet status` prints: one row per node, PeerIds short unless --wide. */
+export function renderStatus (status: TestnetStatus, render: RenderOptions = {}): string {
   const alive = status.nodes.filter(n => n.alive).length
   return [
     `Testnet in ${display(status.dir)}: ${status.status}, ${alive} of ${status.nodes.length} nodes running`,
     '',
     formatTable(['NAME', 'ROLE', 'PID', 'ALIVE', 'PEERS', 'PEERID', 'RPC'],
-      status.nodes.map(n => [n.name, n.role, n.pid, n.alive ? 'yes' : 'no', n.peers, n.peerId, n.rpcUrl]))
+      status.nodes.map(n => [n.name, n.role, n.pid, n.alive ? 'yes' : 'no', n.peers, peerIdCell(n.peerId, render), n.rpcUrl]), tableOptions(render))
   ].join('\n')
 }
 
@@ -184,7 +186,7 @@ export function registerTestnet (program: Command): void {
       const status = await testnetStatus(dir)
       if (status == null) return
       if (globals.json === true) printJson(status)
-      else process.stdout.write(renderUp(status, Date.now() - started) + '\n')
+      else process.stdout.write(renderUp(status, Date.now() - started, { wide: globals.wide === true }) + '\n')
     })
 
   testnet.command('status')
@@ -194,7 +196,7 @@ export function registerTestnet (program: Command): void {
       const { testnetStatus } = await import('../../testnet/status.ts')
       const status = await testnetStatus(dir)
       if (globals.json === true) printJson(status ?? { dir, status: 'none', nodes: [] })
-      else process.stdout.write((status != null ? renderStatus(status) : `no testnet in ${display(dir)} (start one with: ${cpnetCommand()} testnet up)`) + '\n')
+      else process.stdout.write((status != null ? renderStatus(status, { wide: globals.wide === true }) : `no testnet in ${display(dir)} (start one with: ${cpnetCommand()} testnet up)`) + '\n')
     })
 
   testnet.command('logs')
