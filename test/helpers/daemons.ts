@@ -3,6 +3,7 @@
  * loopback with OS-chosen ports, stopped (in parallel) in teardown.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startDaemon, type Daemon, type DaemonInit } from '../../src/node/daemon.ts'
@@ -60,6 +61,15 @@ export class DaemonPool {
     await Promise.allSettled([...this.running].map(async d => d.stop()))
     this.dir.remove()
   }
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago, for a daemon whose address must be known before it starts. */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise(resolve => server.close(resolve))
+  return port
 }
 
 export { waitFor } from '../../src/testnet/wait.ts'

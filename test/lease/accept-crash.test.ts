@@ -7,10 +7,9 @@
  * (and `cpnet lease request` exits non-zero).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DaemonPool, waitFor, type TestDaemon } from '../helpers/daemons.ts'
+import { DaemonPool, freePort, waitFor, type TestDaemon } from '../helpers/daemons.ts'
 import { killDaemon, runCli, spawnDaemon, type CliResult, type DaemonProcess } from '../helpers/cli.ts'
 import { repoLayout } from '../../src/repo/layout.ts'
 import { RpcClient } from '../../src/rpc/client.ts'
@@ -36,14 +35,6 @@ const HOOK = [
   'setInterval(() => { if (process.ppid !== parent) process.exit(1) }, 50)',
   "setTimeout(() => { console.log(JSON.stringify({ ssh: 'gpu@10.0.0.9' })); process.exit(0) }, Number(process.argv[2]))"
 ].join('; ')
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
 
 interface RpcFailure { code: number, message: string, data?: { name?: string, leaseId?: string, status?: string } }
 type Outcome = { lease: LeaseView } | { error: RpcFailure }

@@ -5,10 +5,9 @@
  * no capacity leaks (held GPUs drain, leased ones match the leases).
  */
 import { readFileSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DaemonPool, waitFor, type TestDaemon } from '../helpers/daemons.ts'
+import { DaemonPool, freePort, waitFor, type TestDaemon } from '../helpers/daemons.ts'
 import { killDaemon, runCli, spawnDaemon, type DaemonProcess } from '../helpers/cli.ts'
 import { repoLayout } from '../../src/repo/layout.ts'
 import { RpcClient } from '../../src/rpc/client.ts'
@@ -18,14 +17,6 @@ import type { ConsumerLease } from '../../src/lease/consumer/store.ts'
 const TOTAL_GPUS = 8
 const ROUNDS = 4
 const STORM_CONCURRENCY = 4
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
 
 interface Usage { pool: string, total: number, held: number, leased: number, free: number }
 
