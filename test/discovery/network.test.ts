@@ -108,7 +108,7 @@ beforeAll(async () => {
   await Promise.all(Object.keys(PROVIDERS).map(async i => net.node(Number(i)).node.discovery.publisher.settled()))
   const probe = consumers()[0] as NetworkNode
   await waitFor('every offer findable', async () => (await search(probe, '')).labels.length === ALL.length, 30_000, 200)
-}, 120_000)
+})
 
 afterAll(async () => { await net?.stop() })
 
@@ -225,7 +225,7 @@ describe('records that are rejected and never returned', () => {
     await put(keys.oversize, oversize)
     await put(keys.noNamespace, plain)
     await put(keys.replayed, old)
-  }, 60_000)
+  })
 
   it('no honest node stores a forged, expired, oversize or namespace-less record', async () => {
     const honest = net.nodes.filter(n => n.index !== ATTACKER)

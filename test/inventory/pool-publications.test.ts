@@ -24,6 +24,24 @@ function recorder (gapMs: number): { runner: PoolPublications, calls: Publicatio
 }
 
 describe('pool publications', () => {
+  it('settled() waits for what was asked before it, not for what comes after', async () => {
+    const { runner, calls, release } = recorder(60_000)
+    runner.request('h100', { urgent: true })
+    let settled = false
+    const waiting = runner.settled().then(() => { settled = true })
+    // a republication asked for after the call, while the first one runs
+    runner.request('h100', { urgent: true })
+    release()
+    await waiting
+    expect(settled).toBe(true)
+    // the later request runs on, and settled() did not wait for it
+    await waitFor('the later run', () => calls.length === 2)
+    const second = runner.settled()
+    release()
+    await second
+    await runner.stop()
+  })
+
   it('folds the requests that arrive during a run into one more run, keeping a pending removal', async () => {
     const { runner, calls, release } = recorder(60_000)
     runner.request('h100', { urgent: true })
