@@ -236,9 +236,12 @@ describe('cpnet daemon as a process', () => {
     const connect = await runCli(['--repo', b, 'connect', addr])
     expect(connect.code).toBe(0)
     expect(connect.stdout).toMatch(/^connected to 12D3KooW/)
+    const peerId = addr.split('/p2p/')[1] as string
     const peers = await runCli(['--repo', b, 'peers'])
     expect(peers.stdout).toMatch(/^PEER\s+CONNECTED/)
-    expect(peers.stdout).toContain(addr.split('/p2p/')[1])
+    // short in the table, whole with --wide
+    expect(peers.stdout).toContain(`${peerId.slice(0, 4)}…${peerId.slice(-4)}`)
+    expect((await runCli(['--repo', b, '--wide', 'peers'])).stdout).toContain(peerId)
     const bad = await runCli(['--repo', b, 'connect', 'nonsense'])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/^cpnet: Invalid params: \/multiaddr: not a multiaddr/)
