@@ -19,12 +19,25 @@ export interface ConsumerContext {
   stepTimeoutMs: number
 }
 
+/**
+ * Opening is tried twice within one step's time: nothing has been sent yet,
+ * so a second try is always safe, and the connection that failed the first
+ * (one closing as the stream opened, e.g. libp2p's redial of a restarted
+ * provider racing a fresh dial) is gone by then. Seen in the chaos test: the
+ * first request after a provider restart failed with a stream error.
+ */
+const OPEN_ATTEMPTS = 2
+
 export async function openChannel (ctx: ConsumerContext, provider: PeerId): Promise<LeaseChannel> {
-  try {
-    const stream = await ctx.libp2p.dialProtocol(provider, LEASE_PROTOCOL, { signal: AbortSignal.timeout(ctx.stepTimeoutMs) })
-    return new LeaseChannel(stream, ctx.stepTimeoutMs)
-  } catch (err) {
-    throw streamFailure(err, `opening a lease stream to ${provider.toString()}`, ctx.stepTimeoutMs)
+  const signal = AbortSignal.timeout(ctx.stepTimeoutMs)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const stream = await ctx.libp2p.dialProtocol(provider, LEASE_PROTOCOL, { signal })
+      return new LeaseChannel(stream, ctx.stepTimeoutMs)
+    } catch (err) {
+      if (attempt >= OPEN_ATTEMPTS || signal.aborted) throw streamFailure(err, `opening a lease stream to ${provider.toString()}`, ctx.stepTimeoutMs)
+      ctx.log.debug('opening a lease stream failed; trying again', { provider: provider.toString(), error: (err as Error).message })
+    }
   }
 }
 
