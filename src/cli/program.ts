@@ -22,12 +22,12 @@ import { registerRepo } from './commands/repo.ts'
 import { CLI_ERROR_CODES, jsonError, printJson } from './output.ts'
 
 /** `--json` anywhere before a `--`: errors of the command line itself come before commander has parsed it. */
-export function wantsJson (argv: string[]): boolean {
+function wantsJson (argv: string[]): boolean {
   const end = argv.indexOf('--')
   return (end === -1 ? argv : argv.slice(0, end)).includes('--json')
 }
 
-export function buildProgram (json = false): Command {
+function buildProgram (json = false): Command {
   const program = new Command('cpnet')
     .description('Peer-to-peer node for the Computing Power Internet')
     .version(VERSION)

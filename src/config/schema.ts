@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { LOG_LEVELS } from '../log/logger.ts'
-import { ProviderConfigSchema } from '../inventory/pool.ts'
+import { LabelsSchema, MAX_LEASE_SEC, PoolSpecSchema, PriceSchema, RegionSchema } from './pool-schema.ts'
 
 const strict = { additionalProperties: false } as const
 const Port = Type.Integer({ minimum: 0, maximum: 65535, description: 'TCP port; 0 lets the OS choose' })
@@ -78,6 +78,19 @@ export const PricesConfigSchema = Type.Object({
   historyMaxAgeSec: Seconds(60, 31_536_000, 'Price history entries older than this are dropped'),
   historyMaxPerCpi: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Most price history entries kept per CPI; the oldest go first' })
 }, strict)
+
+/** The provider section of config.json: defaults for every pool, and the declared pools. */
+export const ProviderConfigSchema = Type.Object({
+  detectGpus: Type.Boolean({ description: 'Read GPUs from nvidia-smi when the binary is on PATH' }),
+  nvidiaSmi: Type.String({ minLength: 1, description: 'The nvidia-smi command (a name looked up on PATH, or a path)' }),
+  region: RegionSchema,
+  labels: LabelsSchema,
+  price: PriceSchema,
+  minLeaseSec: Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC }),
+  maxLeaseSec: Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC }),
+  pools: Type.Array(PoolSpecSchema, { maxItems: 64, description: 'Declared pools; they win over detected ones of the same name or model' })
+}, strict)
+export type ProviderConfig = Static<typeof ProviderConfigSchema>
 
 export const ConfigSchema = Type.Object({
   listen: Strings('libp2p listen multiaddrs'),

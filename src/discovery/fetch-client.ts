@@ -5,7 +5,7 @@
  */
 import type { PeerId } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
-import type { CpnetLibp2p } from '../node/libp2p.ts'
+import type { CpnetLibp2p } from '../host/libp2p.ts'
 import { FETCH_RESPONSE_MAX_BYTES, MAX_POOLS_PER_PROVIDER, OFFERS_PROTOCOL } from './constants.ts'
 import { FetchProtocolError } from './errors.ts'
 import { OffersRequest, OffersResponse, SignedOffer } from './pb/offer.ts'

@@ -6,7 +6,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { parseCpi, type Cpi } from '../identity/cpi.ts'
 import { CLASS_PATTERN } from '../inventory/classes.ts'
-import { CURRENCY_PATTERN, LABEL_PATTERN, REGION_PATTERN, SLUG_PATTERN } from '../inventory/pool.ts'
+import { CURRENCY_PATTERN, LABEL_PATTERN, REGION_PATTERN, SLUG_PATTERN } from '../config/pool-schema.ts'
 import { MAX_CLOCK_SKEW_MS, OFFER_MAX_ADDRS, OFFER_MAX_LABELS, OFFER_MAX_LIFETIME_MS, OFFER_MAX_STRING_CHARS } from './constants.ts'
 import { InvalidOfferError } from './errors.ts'
 import type { Offer } from './pb/offer.ts'

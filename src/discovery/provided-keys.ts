@@ -4,8 +4,8 @@
  * a key that no pool needs any more must be cancelled explicitly, including
  * one left from the last run.
  */
-import type { NodeDb } from '../node/db.ts'
-import { stringSublevel, type StringSublevel } from '../node/db.ts'
+import type { NodeDb } from '../host/db.ts'
+import { stringSublevel, type StringSublevel } from '../host/db.ts'
 
 const SUBLEVEL = 'provided-keys'
 

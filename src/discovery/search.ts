@@ -16,7 +16,7 @@
 import type { PeerId, PeerInfo } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Logger } from '../log/logger.ts'
-import type { CpnetLibp2p } from '../node/libp2p.ts'
+import type { CpnetLibp2p } from '../host/libp2p.ts'
 import { parseCpi } from '../identity/cpi.ts'
 import { OfferCache, type CachedOffer, type OfferSource } from './cache.ts'
 import { capabilityCid, capabilityKeys } from './capability.ts'

@@ -13,13 +13,18 @@
  * start still allocates above what was handed out (a restart takes far longer
  * than the few ms a burst of allocations can run ahead of the clock).
  */
+import type { Startable } from '@libp2p/interface'
 import type { Logger } from '../log/logger.ts'
-import type { NodeDb } from '../node/db.ts'
-import { stringSublevel, type StringSublevel } from '../node/db.ts'
+import { stringSublevel, type NodeDb, type StringSublevel } from '../host/db.ts'
 
 const SUBLEVEL = 'offer-seq'
 
-export class SeqStore {
+export interface SeqStoreComponents {
+  db: NodeDb
+  logger: Logger
+}
+
+export class SeqStore implements Startable {
   private readonly db: StringSublevel
   private readonly log: Logger
   /** The last seq handed out per CPI (this node's own CPIs, so a few). */
@@ -29,10 +34,13 @@ export class SeqStore {
   /** CPIs allocated again while their write was in flight. */
   private readonly dirty = new Set<string>()
 
-  constructor (db: NodeDb, logger: Logger) {
-    this.db = stringSublevel(db, SUBLEVEL)
-    this.log = logger.forComponent('cpnet:discovery:seq')
+  constructor (components: SeqStoreComponents) {
+    this.db = stringSublevel(components.db, SUBLEVEL)
+    this.log = components.logger.forComponent('cpnet:discovery:seq')
   }
+
+  /** Nothing to load: a CPI's last value is read at its first allocation. */
+  start (): void {}
 
   async next (cpi: string, now = Date.now()): Promise<number> {
     if (!this.last.has(cpi)) await this.load(cpi)
@@ -44,7 +52,7 @@ export class SeqStore {
   }
 
   /** Resolves once every value handed out so far is written (before the database closes). */
-  async flush (): Promise<void> {
+  async stop (): Promise<void> {
     while (this.writing.size > 0) await Promise.allSettled([...this.writing.values()])
   }
 

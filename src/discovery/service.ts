@@ -3,12 +3,12 @@
  * them), the /cpnet/offers/1.0.0 handler, and search. The DHT validator and
  * selector are not here: libp2p needs them before it is built (see node.ts).
  */
-import type { PrivateKey } from '@libp2p/interface'
+import type { PrivateKey, Startable } from '@libp2p/interface'
 import type { Config } from '../config/schema.ts'
 import type { Inventory } from '../inventory/inventory.ts'
 import type { Logger } from '../log/logger.ts'
-import type { CpnetLibp2p } from '../node/libp2p.ts'
-import type { NodeDb } from '../node/db.ts'
+import type { CpnetLibp2p } from '../host/libp2p.ts'
+import type { NodeDb } from '../host/db.ts'
 import { FETCH_MAX_INBOUND_STREAMS, FETCH_MAX_OUTBOUND_STREAMS, OFFERS_PROTOCOL } from './constants.ts'
 import { offersHandler } from './fetch-handler.ts'
 import { ProvidedKeys } from './provided-keys.ts'
@@ -17,44 +17,48 @@ import { OfferPublisher } from './publisher.ts'
 import { OfferSearch, type HeardProviders, type LiveOverlay } from './search.ts'
 import type { SeqStore } from './seq-store.ts'
 
-export interface DiscoveryInit {
+/** What discovery stands on. */
+export interface DiscoveryComponents {
   libp2p: CpnetLibp2p
   privateKey: PrivateKey
   inventory: Inventory
   db: NodeDb
   /** The per-CPI seq counter, shared with price updates. */
   seqs: SeqStore
-  config: Config['discovery']
   logger: Logger
+}
+
+export interface DiscoveryInit {
+  config: Config['discovery']
   /** Fresher price and availability for offers that search returns (the price book). */
   livePrice?: LiveOverlay
   heardProviders?: HeardProviders
 }
 
-export class Discovery {
+export class Discovery implements Startable {
   readonly publisher: OfferPublisher
   readonly search: OfferSearch
-  private readonly init: DiscoveryInit
+  private readonly components: DiscoveryComponents
   private running = false
 
-  constructor (init: DiscoveryInit) {
-    this.init = init
+  constructor (components: DiscoveryComponents, init: DiscoveryInit) {
+    this.components = components
     const { config } = init
     this.publisher = new OfferPublisher({
-      libp2p: init.libp2p,
-      privateKey: init.privateKey,
-      inventory: init.inventory,
-      seqs: init.seqs,
-      provided: new ProvidedKeys(init.db),
-      logger: init.logger,
+      libp2p: components.libp2p,
+      privateKey: components.privateKey,
+      inventory: components.inventory,
+      seqs: components.seqs,
+      provided: new ProvidedKeys(components.db),
+      logger: components.logger,
       offerTtlMs: config.offerTtlSec * 1000,
       republishIntervalMs: config.republishIntervalSec * 1000,
       dhtTimeoutMs: config.republishIntervalSec * 1000
     })
     this.search = new OfferSearch({
-      libp2p: init.libp2p,
+      libp2p: components.libp2p,
       local: () => this.publisher.current(),
-      logger: init.logger,
+      logger: components.logger,
       defaultTimeoutMs: config.searchTimeoutMs,
       fetchTimeoutMs: config.fetchTimeoutMs,
       cacheRefreshMs: config.cacheRefreshSec * 1000,
@@ -67,7 +71,7 @@ export class Discovery {
 
   /** The newest offer this node holds for a CPI: its own, or a verified one a search found. */
   knownOffer (cpi: string): Offer | undefined {
-    const own = `cpi:${this.init.libp2p.peerId.toString()}/`
+    const own = `cpi:${this.components.libp2p.peerId.toString()}/`
     if (cpi.startsWith(own)) {
       const bytes = this.publisher.current().get(cpi.slice(own.length))
       return bytes != null ? Offer.decode(SignedOffer.decode(bytes).offer) : undefined
@@ -78,7 +82,7 @@ export class Discovery {
   async start (): Promise<void> {
     if (this.running) return
     this.running = true
-    await this.init.libp2p.handle(OFFERS_PROTOCOL, offersHandler(() => this.publisher.current(), this.init.logger.forComponent('cpnet:discovery:fetch')), {
+    await this.components.libp2p.handle(OFFERS_PROTOCOL, offersHandler(() => this.publisher.current(), this.components.logger.forComponent('cpnet:discovery:fetch')), {
       maxInboundStreams: FETCH_MAX_INBOUND_STREAMS,
       maxOutboundStreams: FETCH_MAX_OUTBOUND_STREAMS
     })
@@ -88,7 +92,7 @@ export class Discovery {
   async stop (): Promise<void> {
     if (!this.running) return
     this.running = false
-    await this.init.libp2p.unhandle(OFFERS_PROTOCOL)
+    await this.components.libp2p.unhandle(OFFERS_PROTOCOL)
     await Promise.all([this.publisher.stop(), this.search.stop()])
   }
 }

@@ -11,7 +11,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
 import { defineError } from '../errors.ts'
 
-export const CPI_SCHEME = 'cpi:'
+const CPI_SCHEME = 'cpi:'
 export const POOL_NAME_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}$'
 const POOL_NAME = new RegExp(POOL_NAME_PATTERN)
 /** A PeerId string is base58btc (Qm…, 12D3…) or a CIDv1 (b…); 128 characters is plenty. */
@@ -24,7 +24,7 @@ export interface Cpi {
 
 export const InvalidCpiError = defineError('InvalidCpiError', 'CPNET_CPI_INVALID')
 
-export function isPoolName (value: string): boolean {
+function isPoolName (value: string): boolean {
   return POOL_NAME.test(value)
 }
 

@@ -7,7 +7,7 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import type { PrivateKey } from '@libp2p/interface'
 import { defineError } from '../errors.ts'
 
-export const KEY_FILE_MODE = 0o600
+const KEY_FILE_MODE = 0o600
 
 export const KeyFileError = defineError('KeyFileError', 'CPNET_KEY_INVALID')
 

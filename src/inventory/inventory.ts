@@ -4,12 +4,15 @@
  * free capacity from a CapacitySource. Listeners hear about every change that
  * alters what the node offers.
  */
+import type { Startable } from '@libp2p/interface'
 import type { Logger } from '../log/logger.ts'
 import { FullCapacity, type CapacitySource } from './capacity.ts'
 import { CLASS_PATTERN } from './classes.ts'
 import { mergePools } from './merge.ts'
 import { detectGpus, poolsFromGpus, type RunCommand } from './nvidia-smi.ts'
-import { floorProblem, resolvePool, withPrice, type Pool, type PoolSpec, type Price, type ProviderConfig } from './pool.ts'
+import { resolvePool, withPrice, type Pool } from './pool.ts'
+import { floorProblem, type PoolSpec, type Price } from '../config/pool-schema.ts'
+import type { ProviderConfig } from '../config/schema.ts'
 import { samePrice, type PriceOverride, type PriceOverrides } from './price-overrides.ts'
 import type { PoolStore } from './store.ts'
 import { PoolConflictError, PoolNotFoundError, PoolSpecError } from './errors.ts'
@@ -33,20 +36,26 @@ export interface GpuDetection {
   error?: string
 }
 
-export interface InventoryInit {
-  config: ProviderConfig
+/** What the inventory stands on. */
+export interface InventoryComponents {
   store: PoolStore
   /** Prices set with setPrice, kept across restarts. */
   prices: PriceOverrides
   logger: Logger
+  /** Free GPUs per pool; every pool is wholly free without one. */
   capacity?: CapacitySource
+}
+
+export interface InventoryInit {
+  config: ProviderConfig
   /** Runs nvidia-smi; tests inject recorded output. */
   run?: RunCommand
 }
 
 const CLASS = new RegExp(CLASS_PATTERN)
 
-export class Inventory {
+export class Inventory implements Startable {
+  private readonly components: InventoryComponents
   private readonly init: InventoryInit
   private readonly log: Logger
   private readonly capacity: CapacitySource
@@ -58,16 +67,18 @@ export class Inventory {
   private overrides = new Map<string, PriceOverride>()
   private unsubscribeCapacity?: () => void
 
-  constructor (init: InventoryInit) {
+  constructor (components: InventoryComponents, init: InventoryInit) {
+    this.components = components
     this.init = init
-    this.log = init.logger.forComponent('cpnet:inventory')
-    this.capacity = init.capacity ?? new FullCapacity()
+    this.log = components.logger.forComponent('cpnet:inventory')
+    this.capacity = components.capacity ?? new FullCapacity()
   }
 
   /** Detects GPUs and loads stored pools. A broken nvidia-smi is logged, not fatal. */
   async start (): Promise<void> {
     if (this.unsubscribeCapacity != null) return
-    const { config, store } = this.init
+    const { config } = this.init
+    const { store } = this.components
     if (config.detectGpus) {
       try {
         const gpus = await detectGpus(config.nvidiaSmi, this.init.run)
@@ -80,7 +91,7 @@ export class Inventory {
     }
     const stored = await store.all((name, problem) => { this.log.warn('ignoring a stored pool that no longer validates', { pool: name, problem }) })
     this.added = new Map(stored.map(spec => [spec.name, spec]))
-    this.overrides = await this.init.prices.all((name, problem) => { this.log.warn('ignoring a stored price that no longer validates', { pool: name, problem }) })
+    this.overrides = await this.components.prices.all((name, problem) => { this.log.warn('ignoring a stored price that no longer validates', { pool: name, problem }) })
     this.pools = this.merge()
     await this.dropStaleOverrides()
     this.unsubscribeCapacity = this.capacity.onChange(name => {
@@ -125,7 +136,7 @@ export class Inventory {
     const floor = floorProblem(spec, this.init.config)
     if (floor != null) throw new PoolSpecError('floorMicrosPerGpuHour', `pool "${spec.name}": ${floor}`)
     this.resolve(spec, 'rpc')
-    await this.init.store.put(spec)
+    await this.components.store.put(spec)
     this.added.set(spec.name, spec)
     // the new spec's price is the later word
     await this.clearOverride(spec.name)
@@ -146,7 +157,7 @@ export class Inventory {
       await this.clearOverride(name)
     } else {
       const override = { price: { ...price }, replaced: declared }
-      await this.init.prices.put(name, override)
+      await this.components.prices.put(name, override)
       this.overrides.set(name, override)
     }
     this.apply(this.merge())
@@ -162,7 +173,7 @@ export class Inventory {
         ? `pool "${name}" is declared in config.json; remove it there`
         : `pool "${name}" was detected by nvidia-smi; set provider.detectGpus to false to stop offering it`)
     }
-    await this.init.store.delete(name)
+    await this.components.store.delete(name)
     this.added.delete(name)
     await this.clearOverride(name)
     this.apply(this.merge())
@@ -192,7 +203,7 @@ export class Inventory {
 
   private async clearOverride (name: string): Promise<void> {
     if (!this.overrides.delete(name)) return
-    await this.init.prices.delete(name)
+    await this.components.prices.delete(name)
   }
 
   /** Set prices whose pool is gone or now declared at another price (config.json was edited). */

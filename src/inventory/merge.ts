@@ -5,7 +5,8 @@
  * nvidia-smi what to sell). Config and RPC never share a name: the inventory
  * refuses such an RPC pool.
  */
-import type { PoolSpec, PoolSource } from './pool.ts'
+import type { PoolSource } from './pool.ts'
+import type { PoolSpec } from '../config/pool-schema.ts'
 
 export interface SourcedSpec {
   spec: PoolSpec

@@ -9,11 +9,12 @@
  * wrong pool; the detector treats a missing binary as "no GPUs".
  */
 import { execFile } from 'node:child_process'
-import { DEFAULT_VENDOR, type PoolSpec } from './pool.ts'
+import { DEFAULT_VENDOR } from './pool.ts'
+import type { PoolSpec } from '../config/pool-schema.ts'
 import { modelSlug } from './classes.ts'
 import { defineError } from '../errors.ts'
 
-export const NVIDIA_SMI_ARGS = ['--query-gpu=index,uuid,name,memory.total', '--format=csv,noheader,nounits'] as const
+const NVIDIA_SMI_ARGS = ['--query-gpu=index,uuid,name,memory.total', '--format=csv,noheader,nounits'] as const
 const NVIDIA_SMI_TIMEOUT_MS = 10_000
 const MAX_OUTPUT_BYTES = 1024 * 1024
 
@@ -77,7 +78,7 @@ export type CommandError = NodeJS.ErrnoException & { stdout?: string, stderr?: s
  */
 export type RunCommand = (command: string, args: readonly string[]) => Promise<string>
 
-export const runCommand: RunCommand = async (command, args) => new Promise((resolve, reject) => {
+const runCommand: RunCommand = async (command, args) => new Promise((resolve, reject) => {
   execFile(command, [...args], { timeout: NVIDIA_SMI_TIMEOUT_MS, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (err, stdout, stderr) => {
     // execFile's callback error does not carry the output; a failing nvidia-smi says why on it
     if (err != null) reject(Object.assign(err, { stdout, stderr }))

@@ -8,9 +8,9 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import type { NodeDb } from '../node/db.ts'
-import { stringSublevel, validEntries, type StringSublevel } from '../node/db.ts'
-import { PriceSchema, type Price } from './pool.ts'
+import type { NodeDb } from '../host/db.ts'
+import { stringSublevel, validEntries, type StringSublevel } from '../host/db.ts'
+import { PriceSchema, type Price } from '../config/pool-schema.ts'
 
 const SUBLEVEL = 'price-overrides'
 

@@ -3,9 +3,9 @@
  * restarts. Values are the PoolSpec as JSON, re-validated on load.
  */
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import type { NodeDb } from '../node/db.ts'
-import { stringSublevel, validEntries, type StringSublevel } from '../node/db.ts'
-import { PoolSpecSchema, type PoolSpec } from './pool.ts'
+import type { NodeDb } from '../host/db.ts'
+import { stringSublevel, validEntries, type StringSublevel } from '../host/db.ts'
+import { PoolSpecSchema, type PoolSpec } from '../config/pool-schema.ts'
 
 export const POOLS_SUBLEVEL = 'pools'
 const checkSpec = TypeCompiler.Compile(PoolSpecSchema)

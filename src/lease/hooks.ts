@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import { defineError } from '../errors.ts'
 
 /** More output than this is a broken hook, not access details. */
-export const HOOK_MAX_OUTPUT_BYTES = 64 * 1024
+const HOOK_MAX_OUTPUT_BYTES = 64 * 1024
 
 export const HookFailedError = defineError('HookFailedError', 'CPNET_LEASE_HOOK_FAILED')
 

@@ -3,15 +3,14 @@
  * the ledger), and the consumer's operations with their own record and a
  * reconciler that keeps asking about leases accepted but not yet confirmed.
  */
-import type { PrivateKey } from '@libp2p/interface'
+import type { PeerId, PrivateKey, Startable } from '@libp2p/interface'
 import type { Config } from '../config/schema.ts'
 import type { OfferSearch } from '../discovery/search.ts'
 import type { Inventory } from '../inventory/inventory.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { LeaseEntry } from '../ledger/types.ts'
 import type { Logger } from '../log/logger.ts'
-import type { CpnetLibp2p } from '../node/libp2p.ts'
-import type { NodeDb } from '../node/db.ts'
+import type { NodeDb } from '../host/db.ts'
 import { formatPrice } from '../units/price.ts'
 import { LEASE_MAX_INBOUND_STREAMS, LEASE_MAX_OUTBOUND_STREAMS, LEASE_PROTOCOL } from './constants.ts'
 import type { ConsumerContext } from './consumer/context.ts'
@@ -19,19 +18,26 @@ import { releaseLease, renewLease } from './consumer/operations.ts'
 import { queryLease } from './consumer/query.ts'
 import { requestLease, type LeaseAsk } from './consumer/request.ts'
 import { ConsumerLeaseStore, type ConsumerLease } from './consumer/store.ts'
+import type { LeaseNetwork } from './network.ts'
 import { LeaseFailedError, LeaseRejectedError, LeaseStreamError, LeaseTimeoutError, LeaseUnknownError, NoMatchingOfferError } from './errors.ts'
 import type { ProviderContext } from './provider/context.ts'
 import { leaseHandler } from './provider/handler.ts'
 
-export interface LeaseServiceInit {
-  libp2p: CpnetLibp2p
+/** What leases stand on; a libp2p node is the network, but any LeaseNetwork will do. */
+export interface LeaseServiceComponents {
+  peerId: PeerId
   privateKey: PrivateKey
+  network: LeaseNetwork
   inventory: Inventory
   ledger: Ledger
-  search: OfferSearch
+  /** Leasing by filter searches first. */
+  search: Pick<OfferSearch, 'search'>
   db: NodeDb
-  config: Config['lease']
   logger: Logger
+}
+
+export interface LeaseServiceInit {
+  config: Config['lease']
 }
 
 /** A lease request by filter: the cheapest matching offers are tried in turn. */
@@ -47,45 +53,47 @@ export interface FilterOutcome {
   refusals: Array<{ cpi: string, reason: string }>
 }
 
-export class LeaseService {
+export class LeaseService implements Startable {
   readonly store: ConsumerLeaseStore
-  private readonly init: LeaseServiceInit
+  private readonly components: LeaseServiceComponents
+  private readonly config: Config['lease']
   private readonly provider: ProviderContext
   private readonly consumer: ConsumerContext
   private readonly log: Logger
   private reconciler?: NodeJS.Timeout
   private reconciling?: Promise<void>
 
-  constructor (init: LeaseServiceInit) {
-    this.init = init
-    this.log = init.logger.forComponent('cpnet:lease')
-    this.store = new ConsumerLeaseStore(init.db)
+  constructor (components: LeaseServiceComponents, init: LeaseServiceInit) {
+    this.components = components
+    this.config = init.config
+    this.log = components.logger.forComponent('cpnet:lease')
+    this.store = new ConsumerLeaseStore(components.db)
     this.provider = {
-      self: init.libp2p.peerId,
-      privateKey: init.privateKey,
-      inventory: init.inventory,
-      ledger: init.ledger,
+      self: components.peerId,
+      privateKey: components.privateKey,
+      inventory: components.inventory,
+      ledger: components.ledger,
       config: init.config,
-      log: init.logger.forComponent('cpnet:lease:provider'),
+      log: components.logger.forComponent('cpnet:lease:provider'),
       negotiations: new Set()
     }
     this.consumer = {
-      libp2p: init.libp2p,
-      self: init.libp2p.peerId,
-      privateKey: init.privateKey,
+      network: components.network,
+      self: components.peerId,
+      privateKey: components.privateKey,
       store: this.store,
-      log: init.logger.forComponent('cpnet:lease:consumer'),
+      log: components.logger.forComponent('cpnet:lease:consumer'),
       stepTimeoutMs: init.config.stepTimeoutSec * 1000
     }
   }
 
   async start (): Promise<void> {
     if (this.reconciler != null) return
-    await this.init.libp2p.handle(LEASE_PROTOCOL, leaseHandler(this.provider), {
+    await this.components.network.handle(LEASE_PROTOCOL, leaseHandler(this.provider), {
       maxInboundStreams: LEASE_MAX_INBOUND_STREAMS,
       maxOutboundStreams: LEASE_MAX_OUTBOUND_STREAMS
     })
-    this.reconciler = setInterval(() => { this.reconcile() }, this.init.config.reconcileIntervalSec * 1000)
+    this.reconciler = setInterval(() => { this.reconcile() }, this.config.reconcileIntervalSec * 1000)
     this.reconciler.unref()
     this.reconcile()
   }
@@ -95,7 +103,7 @@ export class LeaseService {
     clearInterval(this.reconciler)
     this.reconciler = undefined
     await this.reconciling
-    await this.init.libp2p.unhandle(LEASE_PROTOCOL)
+    await this.components.network.unhandle(LEASE_PROTOCOL)
   }
 
   async request (ask: LeaseAsk): Promise<ConsumerLease> {
@@ -105,8 +113,8 @@ export class LeaseService {
   /** Searches, then tries the matching offers of other nodes cheapest first, falling back to the next on a refusal. */
   async requestByFilter (ask: FilterAsk): Promise<FilterOutcome> {
     // room for this node's own offers, which are left out below
-    const limit = ask.attempts * 4 + this.init.inventory.list().length
-    const { offers } = await this.init.search.search({ filter: ask.filter, sort: 'price', limit })
+    const limit = ask.attempts * 4 + this.components.inventory.list().length
+    const { offers } = await this.components.search.search({ filter: ask.filter, sort: 'price', limit })
     const candidates = offers.filter(hit => {
       const o = hit.verified.offer
       // a node never leases from itself: its own offers are shown by search, never tried here
@@ -161,7 +169,7 @@ export class LeaseService {
   }
 
   async providerLeases (activeOnly: boolean): Promise<LeaseEntry[]> {
-    return this.init.ledger.listLeases({ activeOnly })
+    return this.components.ledger.listLeases({ activeOnly })
   }
 
   /** Asks about every pending lease once; a round runs at most once at a time. */

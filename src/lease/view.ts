@@ -11,8 +11,8 @@ import { unitsText } from '../units/price.ts'
 import { leaseUsage } from './billing.ts'
 import { parseAgreement } from './agreement.ts'
 import type { ConsumerLease } from './consumer/store.ts'
-import { signedLeaseOf as consumerSigned } from './consumer/operations.ts'
-import { accessOf, signedLeaseOf as providerSigned } from './provider/context.ts'
+import { signedLeaseInRecord } from './consumer/operations.ts'
+import { accessOf, signedLeaseInLedger } from './provider/context.ts'
 import type { SignedLease } from './pb/lease.ts'
 
 const END_REASONS = ['released by the consumer', 'reached its end'] as const
@@ -91,7 +91,7 @@ function ending (status: LeaseView['status'], t: Terms | undefined, recordedEnd:
 }
 
 export function consumerLeaseView (record: ConsumerLease): LeaseView {
-  const signed = record.lease != null ? terms(consumerSigned(record)) : undefined
+  const signed = record.lease != null ? terms(signedLeaseInRecord(record)) : undefined
   const status = statusAt(record.status, signed?.end)
   // a release recorded before endedAt was kept: the record changed when the Ended arrived
   const recordedEnd = record.endedAt ?? (record.status === 'released' ? record.updatedAt : undefined)
@@ -110,7 +110,7 @@ export function consumerLeaseView (record: ConsumerLease): LeaseView {
 }
 
 export function providerLeaseView (entry: LeaseEntry): LeaseView {
-  const signed = terms(providerSigned(entry))
+  const signed = terms(signedLeaseInLedger(entry))
   const status = statusAt(entry.status, entry.end)
   return {
     leaseId: entry.id,

@@ -5,18 +5,19 @@
  * concurrency. Reservations are checked and taken synchronously in memory (no
  * await between the check and the take, so concurrent requests are serialised
  * by the event loop), then written to LevelDB. A hold becomes a lease in one
- * synced batch, so an acknowledged lease survives a crash; on open the ledger
+ * synced batch, so an acknowledged lease survives a crash; on start the ledger
  * is rebuilt from disk, dropping lapsed holds and closing ended leases.
  */
+import type { Startable } from '@libp2p/interface'
 import type { AbstractBatchOptions, AbstractPutOptions, AbstractSublevel } from 'abstract-level'
 import type { Logger } from '../log/logger.ts'
-import type { NodeDb } from '../node/db.ts'
+import type { NodeDb } from '../host/db.ts'
 import { HoldNotFoundError, LeaseNotFoundError, LedgerClosedError, NoCapacityError, UnknownPoolError } from './errors.ts'
 import type { Hold, LeaseEntry, PoolUsage } from './types.ts'
 
-export const SWEEP_INTERVAL_MS = 1000
+const SWEEP_INTERVAL_MS = 1000
 /** Ended leases stay readable (lease_get, Query) this long. */
-export const ENDED_LEASE_RETENTION_MS = 30 * 24 * 3600 * 1000
+const ENDED_LEASE_RETENTION_MS = 30 * 24 * 3600 * 1000
 
 /** The ledger's sublevel of the node's db and its two kinds of keys (`cpnet repo check` counts them). */
 export const LEDGER_SUBLEVEL = 'ledger'
@@ -39,9 +40,14 @@ export interface LedgerEvent {
   lease?: LeaseEntry
 }
 
-export interface LedgerInit {
+/** What the ledger stands on. */
+export interface LedgerComponents {
   db: NodeDb
-  log: Logger
+  logger: Logger
+}
+
+export interface LedgerInit {
+  /** How often lapsed holds and leases are swept; SWEEP_INTERVAL_MS by default. */
   sweepIntervalMs?: number
 }
 
@@ -65,7 +71,7 @@ interface HoldState extends Hold {
   committing: boolean
 }
 
-export class Ledger {
+export class Ledger implements Startable {
   private readonly store: Store
   private readonly log: Logger
   private readonly sweepIntervalMs: number
@@ -78,14 +84,14 @@ export class Ledger {
   private sweeper?: NodeJS.Timeout
   private opened = false
 
-  constructor (init: LedgerInit) {
-    this.store = init.db.sublevel<string, Hold | LeaseEntry>(LEDGER_SUBLEVEL, { valueEncoding: 'json' })
-    this.log = init.log.forComponent('cpnet:ledger')
+  constructor (components: LedgerComponents, init: LedgerInit = {}) {
+    this.store = components.db.sublevel<string, Hold | LeaseEntry>(LEDGER_SUBLEVEL, { valueEncoding: 'json' })
+    this.log = components.logger.forComponent('cpnet:ledger')
     this.sweepIntervalMs = init.sweepIntervalMs ?? SWEEP_INTERVAL_MS
   }
 
   /** Rebuilds the in-memory state from disk. Idempotent. */
-  async open (): Promise<void> {
+  async start (): Promise<void> {
     if (this.opened) return
     const now = Date.now()
     const lapsed: string[] = []
@@ -113,7 +119,7 @@ export class Ledger {
     for (const lease of ended) this.emit({ kind: 'ended', pool: lease.pool, lease })
   }
 
-  async close (): Promise<void> {
+  async stop (): Promise<void> {
     if (!this.opened) return
     this.opened = false
     clearInterval(this.sweeper)

@@ -11,8 +11,9 @@ import { RpcServer } from '../rpc/http-server.ts'
 import { nodeMethods } from '../rpc/methods/index.ts'
 import { healthReport } from '../rpc/methods/node/health.ts'
 import type { CapacitySource } from '../inventory/capacity.ts'
-import type { TransportKind } from './libp2p.ts'
+import type { TransportKind } from '../host/libp2p.ts'
 import { CpnetNode } from './node.ts'
+import { rpcComponents } from './rpc-components.ts'
 
 export interface DaemonInit {
   repoPath: string
@@ -85,7 +86,8 @@ export async function startDaemon (init: DaemonInit): Promise<Daemon> {
 
   try {
     // an undeclared method fails here, before anything listens
-    const registry = nodeMethods(node)
+    const components = rpcComponents(node)
+    const registry = nodeMethods(components)
     await node.start()
     rpc = new RpcServer({
       config: repo.config.rpc,
@@ -93,7 +95,7 @@ export async function startDaemon (init: DaemonInit): Promise<Daemon> {
       registry,
       log: logger,
       metrics: node.metrics?.registry,
-      probes: { health: async () => healthReport(node), ready: () => ready },
+      probes: { health: async () => healthReport(components), ready: () => ready },
       onCall: node.metrics != null ? (m, o, s) => { node.metrics?.rpcCall(m, o, s) } : undefined
     })
     await rpc.start()

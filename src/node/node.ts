@@ -1,8 +1,9 @@
 /**
  * The composition root: opens the stores, builds libp2p and cpnet's services,
- * and owns their start and stop order. start() and stop() are idempotent.
+ * each given the components it needs, and owns their start and stop order
+ * (`build`). start() and stop() are idempotent.
  */
-import type { NodeDb } from './db.ts'
+import type { NodeDb } from '../host/db.ts'
 import { LevelDatastore } from 'datastore-level'
 import type { PeerId } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
@@ -11,8 +12,9 @@ import type { Logger } from '../log/logger.ts'
 import type { OpenRepo } from '../repo/repo.ts'
 import { openRepoDbs } from '../repo/databases.ts'
 import { defineError } from '../errors.ts'
-import { Bootstrapper } from './bootstrap.ts'
-import { buildLibp2p, type CpnetLibp2p, type TransportKind } from './libp2p.ts'
+import { Bootstrapper } from '../host/bootstrap.ts'
+import { startParts, stopParts, type NamedPart, type NodeStatus } from '../host/lifecycle.ts'
+import { buildLibp2p, type CpnetLibp2p, type TransportKind } from '../host/libp2p.ts'
 import { NodeMetrics } from './metrics.ts'
 import { Inventory } from '../inventory/inventory.ts'
 import { PoolStore } from '../inventory/store.ts'
@@ -24,13 +26,11 @@ import { offerSelector, offerValidator } from '../discovery/record.ts'
 import { SeqFloor } from '../discovery/seq-floor.ts'
 import { Ledger } from '../ledger/ledger.ts'
 import { LeaseService } from '../lease/service.ts'
-import { runEndHooks } from '../lease/provider/end-hook.ts'
-import { ledgerCapacity, syncPools } from '../lease/capacity.ts'
+import { EndHooks } from '../lease/provider/end-hook.ts'
+import { ledgerCapacity, PoolSync } from '../lease/capacity.ts'
 import { SeqStore } from '../discovery/seq-store.ts'
 import { Pricing } from '../pricing/service.ts'
 import { GOSSIP_SCORE_THRESHOLDS, GOSSIP_TOPIC_SCORES } from '../pricing/score.ts'
-
-export type NodeStatus = 'stopped' | 'starting' | 'running' | 'stopping'
 
 export interface CpnetNodeInit {
   repo: OpenRepo
@@ -56,15 +56,13 @@ export class CpnetNode {
   private _libp2p?: CpnetLibp2p
   private _db?: NodeDb
   private _datastore?: LevelDatastore
-  private bootstrapper?: Bootstrapper
   private _inventory?: Inventory
   private _discovery?: Discovery
   private _ledger?: Ledger
   private _leases?: LeaseService
-  private unsyncPools?: () => void
-  private stopEndHooks?: () => void
   private _pricing?: Pricing
-  private seqs?: SeqStore
+  /** The parts in start order, while the node runs. */
+  private parts: NamedPart[] = []
   /** Outlives restarts of libp2p: the highest offer seq accepted per CPI. */
   private readonly seqFloor = new SeqFloor()
   private startedAt = 0
@@ -136,125 +134,134 @@ export class CpnetNode {
     if (this._status !== 'stopped') return
     this._status = 'starting'
     try {
-      // LevelDatastore gets the database opened here: its own open would create a missing one and hide LevelDB's error code
-      const dbs = await openRepoDbs(this.repo.layout)
-      this._db = dbs.db
-      this._datastore = new LevelDatastore(dbs.datastore)
-      this._ledger = new Ledger({ db: this._db, log: this.init.logger })
-      // before the ledger opens: the leases that ended while the node was down get their end hook too
-      this.stopEndHooks = runEndHooks(this._ledger, { config: this.config.lease, log: this.init.logger.forComponent('cpnet:lease:provider') })
-      await this._ledger.open()
-      // one seq counter per CPI for offers and price updates, so that they never disagree about which is newer
-      const seqs = this.seqs = new SeqStore(this._db, this.init.logger)
-      this._inventory = new Inventory({
-        config: this.config.provider,
-        store: new PoolStore(this._db),
-        prices: new PriceOverrides(this._db),
-        logger: this.init.logger,
-        capacity: this.init.capacity ?? ledgerCapacity(this._ledger)
-      })
-      await this._inventory.start()
-      this.unsyncPools = syncPools(this._inventory, this._ledger)
-      await this._datastore.open()
-      this._libp2p = await buildLibp2p({
-        config: this.config,
-        privateKey: this.repo.privateKey,
-        datastore: this._datastore,
-        transport: this.init.transport,
-        metricsRegistry: this.metrics?.registry,
-        dhtValidators: { [DHT_NAMESPACE]: offerValidator(this.seqFloor) },
-        dhtSelectors: { [DHT_NAMESPACE]: offerSelector },
-        gossipScoring: { topics: GOSSIP_TOPIC_SCORES, thresholds: GOSSIP_SCORE_THRESHOLDS }
-      })
-      await this._libp2p.start()
-      this.bootstrapper = new Bootstrapper(this._libp2p, this.init.logger, {
-        list: this.config.bootstrap,
-        intervalMs: this.config.network.bootstrapIntervalSec * 1000,
-        minPeers: this.config.network.minPeers
-      })
-      await this.bootstrapper.start()
-      // prices start first, so that their inventory listener runs first: a change goes out on the
-      // price topic (the fast path) before the offer's DHT re-publication begins
-      const pricing = this._pricing = new Pricing({
-        libp2p: this._libp2p,
-        privateKey: this.repo.privateKey,
-        inventory: this._inventory,
-        seqs,
-        db: this._db,
-        config: this.config.prices,
-        maxSubscriptionsPerConnection: this.config.rpc.maxSubscriptionsPerConnection,
-        logger: this.init.logger,
-        knownOffer: cpi => this._discovery?.knownOffer(cpi),
-        onRefused: verdict => { this.metrics?.priceRefused(verdict.result, verdict.reason) }
-      })
-      pricing.start()
-      this._discovery = new Discovery({
-        libp2p: this._libp2p,
-        privateKey: this.repo.privateKey,
-        inventory: this._inventory,
-        db: this._db,
-        seqs,
-        config: this.config.discovery,
-        logger: this.init.logger,
-        livePrice: verified => pricing.withLivePrice(verified),
-        heardProviders: {
-          under: key => pricing.providersUnder(key),
-          watch: (key, listener) => pricing.watchProviders(key, listener)
-        }
-      })
-      await this._discovery.start()
-      this._leases = new LeaseService({
-        libp2p: this._libp2p,
-        privateKey: this.repo.privateKey,
-        inventory: this._inventory,
-        ledger: this._ledger,
-        search: this._discovery.search,
-        db: this._db,
-        config: this.config.lease,
-        logger: this.init.logger
-      })
-      await this._leases.start()
-      this.startedAt = Date.now()
-      this._status = 'running'
-      this.log.info('node started', { peerId: this.peerId.toString(), addrs: this._libp2p.getMultiaddrs().map(String) })
+      await this.openStores()
+      this.parts = await this.build()
+      await startParts(this.parts, err => { this.log.warn('stopping the parts started failed', { error: (err as Error).message }) })
     } catch (err) {
-      this._status = 'running'
       // the start's own error is the one to report; a failure of the cleanup after it is only logged
-      await this.stop().catch(stopErr => { this.log.warn('stopping the parts started failed', { error: (stopErr as Error).message }) })
+      this.parts = []
+      await this.closeStores().catch(closeErr => { this.log.warn('closing the databases failed', { error: (closeErr as Error).message }) })
+      this.forget()
+      this._status = 'stopped'
       throw err
     }
+    this.startedAt = Date.now()
+    this._status = 'running'
+    this.log.info('node started', { peerId: this.peerId.toString(), addrs: this.libp2p.getMultiaddrs().map(String) })
   }
 
   /**
-   * Every step runs, in order, whatever the one before did: a service that
-   * fails to stop must not leave the databases open. The first failure is
-   * rethrown at the end (an AggregateError when several failed).
+   * The parts stop in the reverse of their start order, each whatever the one
+   * before did, then the databases close: a service that fails to stop must
+   * not leave them open. The first failure is rethrown at the end (an
+   * AggregateError when several failed).
    */
   async stop (): Promise<void> {
     if (this._status !== 'running') return
     this._status = 'stopping'
     const errors: unknown[] = []
-    const steps: Array<() => unknown> = [
-      async () => this._leases?.stop(),
-      async () => this._discovery?.stop(),
-      async () => this._pricing?.stop(),
-      async () => this.bootstrapper?.stop(),
-      async () => this._libp2p?.stop(),
-      () => this.unsyncPools?.(),
-      () => this.stopEndHooks?.(),
-      () => this._inventory?.stop(),
-      async () => this._ledger?.close(),
-      async () => this.seqs?.flush(),
-      async () => this._datastore?.close(),
-      async () => this._db?.close()
-    ]
-    for (const step of steps) {
-      try {
-        await step()
-      } catch (err) {
-        errors.push(err)
+    await stopParts(this.parts).catch(err => { errors.push(err) })
+    await this.closeStores().catch(err => { errors.push(err) })
+    this.parts = []
+    this.forget()
+    this._status = 'stopped'
+    if (errors.length === 1) throw errors[0]
+    if (errors.length > 1) throw new AggregateError(errors, `the node stopped with ${errors.length} failures: ${errors.map(e => (e as Error).message).join('; ')}`)
+  }
+
+  /** Both databases, opened before anything is built on them. */
+  private async openStores (): Promise<void> {
+    // LevelDatastore gets the database opened here: its own open would create a missing one and hide LevelDB's error code
+    const dbs = await openRepoDbs(this.repo.layout)
+    this._db = dbs.db
+    this._datastore = new LevelDatastore(dbs.datastore)
+    await this._datastore.open()
+  }
+
+  private async closeStores (): Promise<void> {
+    const errors: unknown[] = []
+    await this._datastore?.close().catch(err => { errors.push(err) })
+    await this._db?.close().catch(err => { errors.push(err) })
+    if (errors.length > 0) throw errors[0]
+  }
+
+  /**
+   * Builds every part on the open databases and returns them in start order,
+   * the one place that order is written (docs/ARCHITECTURE.md explains it):
+   * - the end hooks before the ledger, so that the leases that ended while
+   *   the node was down get theirs when the ledger starts;
+   * - the ledger before the inventory, whose free capacity it is, and the
+   *   pool sync after both;
+   * - libp2p, then the bootstrapper that keeps it connected;
+   * - prices before discovery, so that their inventory listener runs first: a
+   *   change goes out on the price topic (the fast path) before the offer's
+   *   DHT re-publication begins;
+   * - leases last: they serve what the others publish.
+   * The seq store comes first so that it stops last, after everything that
+   * allocates seqs, and its pending writes finish before the database closes.
+   */
+  private async build (): Promise<NamedPart[]> {
+    const { config, init } = this
+    const logger = init.logger
+    const db = this.db
+    const privateKey = this.repo.privateKey
+    // one seq counter per CPI for offers and price updates, so that they never disagree about which is newer
+    const seqs = new SeqStore({ db, logger })
+    const ledger = this._ledger = new Ledger({ db, logger })
+    const endHooks = new EndHooks(ledger, { config: config.lease, log: logger.forComponent('cpnet:lease:provider') })
+    const inventory = this._inventory = new Inventory(
+      { store: new PoolStore(db), prices: new PriceOverrides(db), logger, capacity: init.capacity ?? ledgerCapacity(ledger) },
+      { config: config.provider }
+    )
+    const libp2p = this._libp2p = await buildLibp2p({
+      config,
+      privateKey,
+      datastore: this.datastore,
+      transport: init.transport,
+      metricsRegistry: this.metrics?.registry,
+      dhtValidators: { [DHT_NAMESPACE]: offerValidator(this.seqFloor) },
+      dhtSelectors: { [DHT_NAMESPACE]: offerSelector },
+      gossipScoring: { topics: GOSSIP_TOPIC_SCORES, thresholds: GOSSIP_SCORE_THRESHOLDS }
+    })
+    const bootstrapper = new Bootstrapper({ libp2p, logger }, {
+      list: config.bootstrap,
+      intervalMs: config.network.bootstrapIntervalSec * 1000,
+      minPeers: config.network.minPeers
+    })
+    const pricing: Pricing = this._pricing = new Pricing({ libp2p, privateKey, inventory, seqs, db, logger }, {
+      config: config.prices,
+      maxSubscriptionsPerConnection: config.rpc.maxSubscriptionsPerConnection,
+      knownOffer: (cpi: string) => discovery.knownOffer(cpi),
+      onRefused: verdict => { this.metrics?.priceRefused(verdict.result, verdict.reason) }
+    })
+    const discovery: Discovery = this._discovery = new Discovery({ libp2p, privateKey, inventory, db, seqs, logger }, {
+      config: config.discovery,
+      livePrice: verified => pricing.withLivePrice(verified),
+      heardProviders: {
+        under: key => pricing.providersUnder(key),
+        watch: (key, listener) => pricing.watchProviders(key, listener)
       }
-    }
+    })
+    this._leases = new LeaseService(
+      { peerId: this.peerId, privateKey, network: libp2p, inventory, ledger, search: discovery.search, db, logger },
+      { config: config.lease }
+    )
+    return [
+      { name: 'seq store', part: seqs },
+      { name: 'end hooks', part: endHooks },
+      { name: 'ledger', part: ledger },
+      { name: 'inventory', part: inventory },
+      { name: 'pool sync', part: new PoolSync({ inventory, ledger }) },
+      { name: 'libp2p', part: libp2p },
+      { name: 'bootstrapper', part: bootstrapper },
+      { name: 'prices', part: pricing },
+      { name: 'discovery', part: discovery },
+      { name: 'leases', part: this._leases }
+    ]
+  }
+
+  /** Drops every part, so that the getters say the node is not running. */
+  private forget (): void {
     this._libp2p = undefined
     this._pricing = undefined
     this._discovery = undefined
@@ -262,11 +269,7 @@ export class CpnetNode {
     this._ledger = undefined
     this._inventory = undefined
     this._db = undefined
-    this.seqs = undefined
     this._datastore = undefined
-    this._status = 'stopped'
-    if (errors.length === 1) throw errors[0]
-    if (errors.length > 1) throw new AggregateError(errors, `the node stopped with ${errors.length} failures: ${errors.map(e => (e as Error).message).join('; ')}`)
   }
 }
 

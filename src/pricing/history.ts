@@ -12,8 +12,8 @@
  * dropped every HISTORY_PRUNE_INTERVAL_MS.
  */
 import type { Logger } from '../log/logger.ts'
-import type { NodeDb } from '../node/db.ts'
-import { stringSublevel, type StringSublevel } from '../node/db.ts'
+import type { NodeDb } from '../host/db.ts'
+import { stringSublevel, type StringSublevel } from '../host/db.ts'
 import { BOOK_MAX_ENTRIES, HISTORY_PRUNE_INTERVAL_MS } from './constants.ts'
 import type { PriceView } from './view.ts'
 

@@ -11,7 +11,7 @@ import type { PriceBook } from './book.ts'
 import type { PriceUpdate } from './pb/price.ts'
 
 /** The offer with the update's price, free and total GPUs and seq; the rest as the offer says. */
-export function overlayOffer (offer: Offer, update: PriceUpdate): Offer {
+function overlayOffer (offer: Offer, update: PriceUpdate): Offer {
   return {
     ...offer,
     seq: update.seq,

@@ -4,7 +4,7 @@
  */
 import { parseCpi, type Cpi } from '../identity/cpi.ts'
 import { CLASS_PATTERN } from '../inventory/classes.ts'
-import { CURRENCY_PATTERN, REGION_PATTERN } from '../inventory/pool.ts'
+import { CURRENCY_PATTERN, REGION_PATTERN } from '../config/pool-schema.ts'
 import { multiaddr } from '@multiformats/multiaddr'
 import { PRICE_ADDR_MAX_BYTES, PRICE_MAX_ADDRS, PRICE_MAX_CLOCK_SKEW_MS, PRICE_MAX_LIFETIME_MS } from './constants.ts'
 import { InvalidPriceUpdateError } from './errors.ts'

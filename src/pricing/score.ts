@@ -20,9 +20,9 @@ function decayFor (halfLifeMs: number): number {
 }
 
 /** Invalid messages are forgotten at half per 10 minutes: three keep a peer graylisted for about 6. */
-export const INVALID_MESSAGE_HALF_LIFE_MS = 10 * 60 * 1000
+const INVALID_MESSAGE_HALF_LIFE_MS = 10 * 60 * 1000
 
-export const PRICE_TOPIC_SCORE_PARAMS: TopicScoreParams = createTopicScoreParams({
+const PRICE_TOPIC_SCORE_PARAMS: TopicScoreParams = createTopicScoreParams({
   topicWeight: 1,
   // P1: a little credit for time in the mesh, 0.01 per second up to 3
   timeInMeshWeight: 0.01,

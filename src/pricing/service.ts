@@ -5,7 +5,7 @@
  * score parameters are not here: libp2p needs them before it is built
  * (see node.ts and score.ts).
  */
-import type { PeerInfo, PrivateKey } from '@libp2p/interface'
+import type { PeerInfo, PrivateKey, Startable } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Config } from '../config/schema.ts'
 import type { SeqStore } from '../discovery/seq-store.ts'
@@ -15,8 +15,8 @@ import type { Offer } from '../discovery/pb/offer.ts'
 import type { VerifiedOffer } from '../discovery/signed-offer.ts'
 import type { Inventory } from '../inventory/inventory.ts'
 import type { Logger } from '../log/logger.ts'
-import type { CpnetLibp2p } from '../node/libp2p.ts'
-import type { NodeDb } from '../node/db.ts'
+import type { CpnetLibp2p } from '../host/libp2p.ts'
+import type { NodeDb } from '../host/db.ts'
 import { PriceBook } from './book.ts'
 import { BOOK_SWEEP_INTERVAL_MS, PRICES_TOPIC } from './constants.ts'
 import { PriceHistory } from './history.ts'
@@ -27,61 +27,67 @@ import { PriceSubscriptions } from './subscriptions.ts'
 import { priceTopicValidator, type PriceValidatorInit } from './validator.ts'
 import { toPriceView, type PriceView } from './view.ts'
 
-export interface PricingInit {
+/** What prices stand on. */
+export interface PricingComponents {
   libp2p: CpnetLibp2p
   privateKey: PrivateKey
   inventory: Inventory
   /** The per-CPI seq counter that offers use too. */
   seqs: SeqStore
   db: NodeDb
+  logger: Logger
+}
+
+export interface PricingInit {
   config: Config['prices']
   maxSubscriptionsPerConnection: number
-  logger: Logger
   /** The offer this node knows for a CPI (its own, or a verified one from search): filters read it for what updates do not carry. */
   knownOffer: (cpi: string) => Offer | undefined
   onRefused?: PriceValidatorInit['onRefused']
 }
 
-export class Pricing {
+export class Pricing implements Startable {
   readonly book = new PriceBook()
   readonly history: PriceHistory
   readonly publisher: PricePublisher
   readonly subscriptions: PriceSubscriptions
+  private readonly components: PricingComponents
   private readonly init: PricingInit
   private readonly log: Logger
   private unlisten?: () => void
   private sweeper?: NodeJS.Timeout
 
-  constructor (init: PricingInit) {
+  constructor (components: PricingComponents, init: PricingInit) {
+    this.components = components
     this.init = init
-    this.log = init.logger.forComponent('cpnet:pricing')
+    this.log = components.logger.forComponent('cpnet:pricing')
     this.history = new PriceHistory({
-      db: init.db,
-      logger: init.logger,
+      db: components.db,
+      logger: components.logger,
       maxAgeMs: init.config.historyMaxAgeSec * 1000,
       maxPerCpi: init.config.historyMaxPerCpi
     })
     this.publisher = new PricePublisher({
-      libp2p: init.libp2p,
-      privateKey: init.privateKey,
-      inventory: init.inventory,
-      seqs: init.seqs,
+      libp2p: components.libp2p,
+      privateKey: components.privateKey,
+      inventory: components.inventory,
+      seqs: components.seqs,
       book: this.book,
-      logger: init.logger,
+      logger: components.logger,
       heartbeatMs: init.config.heartbeatSec * 1000
     })
     this.subscriptions = new PriceSubscriptions({
       matches: (filter, update) => this.matches(filter, update),
       maxPerSession: init.maxSubscriptionsPerConnection,
-      logger: init.logger
+      logger: components.logger
     })
   }
 
   start (): void {
     if (this.unlisten != null) return
-    const { pubsub } = this.init.libp2p.services
+    const { pubsub } = this.components.libp2p.services
     this.unlisten = this.book.onUpdate(update => { this.admitted(update) })
-    pubsub.topicValidators.set(PRICES_TOPIC, priceTopicValidator({ book: this.book, logger: this.init.logger, onRefused: this.init.onRefused }))
+    pubsub.topicValidators.set(PRICES_TOPIC, priceTopicValidator({ book: this.book, logger: this.components.logger, onRefused: this.init.onRefused }))
     pubsub.subscribe(PRICES_TOPIC)
     this.history.start()
     this.publisher.start()
@@ -93,7 +99,7 @@ export class Pricing {
     if (this.unlisten == null) return
     clearInterval(this.sweeper)
     await this.publisher.stop()
-    const { pubsub } = this.init.libp2p.services
+    const { pubsub } = this.components.libp2p.services
     pubsub.unsubscribe(PRICES_TOPIC)
     pubsub.topicValidators.delete(PRICES_TOPIC)
     this.unlisten()

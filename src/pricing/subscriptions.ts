@@ -11,12 +11,22 @@
 import { randomBytes } from 'node:crypto'
 import type { Filter } from '../discovery/filter.ts'
 import type { Logger } from '../log/logger.ts'
-import type { RpcSession } from '../rpc/registry.ts'
 import { SubscriptionLimitError } from './errors.ts'
 import type { VerifiedPriceUpdate } from './message.ts'
 import { toPriceView, type PriceView } from './view.ts'
 
 export const PRICES_NOTIFICATION = 'prices_subscription'
+
+/**
+ * Where a subscriber's notifications go: a connection that lives on after the
+ * call (the API's WebSocket session is one) and says when it closes.
+ */
+export interface NotificationSink {
+  readonly id: number
+  notify: (method: string, params: unknown) => void
+  /** Runs when the connection closes; its subscriptions are dropped then. */
+  onClose: (fn: () => void) => void
+}
 
 /** The notification's `result`: the update, and whether it matches the subscription's filter. */
 export type PriceNotification = PriceView & { matches: boolean }
@@ -30,7 +40,7 @@ interface Subscription {
 }
 
 interface SessionSubscriptions {
-  session: RpcSession
+  session: NotificationSink
   byId: Map<string, Subscription>
 }
 
@@ -58,7 +68,7 @@ export class PriceSubscriptions {
     return n
   }
 
-  subscribe (session: RpcSession, filter: Filter): string {
+  subscribe (session: NotificationSink, filter: Filter): string {
     let held = this.sessions.get(session.id)
     if (held == null) {
       held = { session, byId: new Map() }
@@ -81,7 +91,7 @@ export class PriceSubscriptions {
   }
 
   /** False when the session holds no such subscription. */
-  unsubscribe (session: RpcSession, id: string): boolean {
+  unsubscribe (session: NotificationSink, id: string): boolean {
     return this.sessions.get(session.id)?.byId.delete(id) ?? false
   }
 

@@ -6,7 +6,7 @@
  */
 import { LEASE_PREFIX, HOLD_PREFIX, LEDGER_SUBLEVEL } from '../ledger/ledger.ts'
 import { POOLS_SUBLEVEL } from '../inventory/store.ts'
-import { stringSublevel, type NodeDb } from '../node/db.ts'
+import { stringSublevel, type NodeDb } from '../host/db.ts'
 import { damagedLine, inspectDb, repairDb, REPO_DBS, type DbDamage, type DbState, type RepoDbName } from './databases.ts'
 import { RepoLockedError } from './errors.ts'
 import { repoLayout, type RepoLayout } from './layout.ts'

@@ -13,7 +13,7 @@
 import { accessSync, constants, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Level } from 'level'
-import type { NodeDb } from '../node/db.ts'
+import type { NodeDb } from '../host/db.ts'
 import { RepoCheckFailedError, RepoDamagedError, RepoLockedError } from './errors.ts'
 import type { RepoLayout } from './layout.ts'
 
@@ -219,7 +219,7 @@ export function damagedLine (layout: RepoLayout, name: RepoDbName, damage: DbDam
 }
 
 /** The code and message of a LevelDB failure, the copy's paths read as the repo's. */
-export function levelDamage (err: unknown, dir: string, copy?: string): DbDamage {
+function levelDamage (err: unknown, dir: string, copy?: string): DbDamage {
   const outer = err as { code?: string, message?: string, cause?: { code?: string, message?: string } }
   // a failed open is LEVEL_DATABASE_NOT_OPEN with LevelDB's own error as its cause
   const inner = outer.code === 'LEVEL_DATABASE_NOT_OPEN' && outer.cause != null ? outer.cause : outer

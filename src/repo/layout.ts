@@ -2,7 +2,7 @@
 import { homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 
-export const DEFAULT_REPO_DIR_NAME = '.cpnet'
+const DEFAULT_REPO_DIR_NAME = '.cpnet'
 export const REPO_ENV = 'CPNET_REPO'
 export const REPO_FORMAT_VERSION = 1
 

@@ -8,7 +8,7 @@ import { isIP } from 'node:net'
 import type { Permission } from './permissions.ts'
 
 /** `localhost:7780` → `localhost`, `[::1]:7780` → `::1`. */
-export function hostName (header: string): string {
+function hostName (header: string): string {
   const h = header.trim().toLowerCase()
   if (h.startsWith('[')) return h.slice(1, h.indexOf(']') === -1 ? undefined : h.indexOf(']'))
   const colon = h.lastIndexOf(':')

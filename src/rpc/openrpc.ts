@@ -6,7 +6,7 @@ import type { TSchema } from '@sinclair/typebox'
 import { ErrorCode } from './errors.ts'
 import type { RegisteredMethod } from './registry.ts'
 
-export const OPENRPC_VERSION = '1.3.2'
+const OPENRPC_VERSION = '1.3.2'
 
 /** TypeBox schemas carry symbol keys; JSON keeps only the JSON Schema. */
 function plain (schema: TSchema): Record<string, unknown> {

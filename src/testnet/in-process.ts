@@ -22,7 +22,7 @@ import type { FlagOverride } from '../config/load.ts'
 import type { CapacitySource } from '../inventory/capacity.ts'
 import { silentLogger, type Logger } from '../log/logger.ts'
 import { startDaemon, type Daemon } from '../node/daemon.ts'
-import type { TransportKind } from '../node/libp2p.ts'
+import type { TransportKind } from '../host/libp2p.ts'
 import { waitForProgress } from './wait.ts'
 
 export interface InProcessNetworkInit {

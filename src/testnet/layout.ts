@@ -9,7 +9,7 @@
 import { join, resolve } from 'node:path'
 
 export const TESTNET_DIR_ENV = 'CPNET_TESTNET_DIR'
-export const DEFAULT_TESTNET_DIR = '.testnet'
+const DEFAULT_TESTNET_DIR = '.testnet'
 /** How long `testnet up` waits for every node to be ready and connected; here, not in up.ts, so the CLI's help shows it without loading the start code. */
 export const DEFAULT_UP_TIMEOUT_MS = 60_000
 

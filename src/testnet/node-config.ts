@@ -17,7 +17,7 @@ export interface NodeConfig {
   patch: ConfigPatch
 }
 
-export const INVENTORY_DIR = join(CONFIG_DIR, 'testnet')
+const INVENTORY_DIR = join(CONFIG_DIR, 'testnet')
 
 /** The sample inventories, in order (provider-1.json, provider-2.json, …). */
 export function sampleInventories (): string[] {

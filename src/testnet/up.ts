@@ -22,7 +22,7 @@ import { spawnDaemon } from './spawn.ts'
 import { readState, STATE_VERSION, writeState, type NodeRecord, type NodeRole, type TestnetState } from './state.ts'
 
 /** A daemon takes about 130 MB: more than this is not a testnet for one machine. */
-export const MAX_NODES = 64
+const MAX_NODES = 64
 
 export type UpEvent =
   | { type: 'spawned', node: NodeRecord }

@@ -6,7 +6,7 @@
  * "2.5 USD/GPU-h". Conversions are exact (no floating point on the way).
  */
 
-export const MICROS_DIGITS = 6
+const MICROS_DIGITS = 6
 export const MICROS_PER_UNIT = 10 ** MICROS_DIGITS
 const MICROS_PER_UNIT_BIG = BigInt(MICROS_PER_UNIT)
 

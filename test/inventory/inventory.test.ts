@@ -6,10 +6,10 @@ import { Inventory, type PoolChange } from '../../src/inventory/inventory.ts'
 import { PoolStore } from '../../src/inventory/store.ts'
 import { PriceOverrides } from '../../src/inventory/price-overrides.ts'
 import { readDefaults } from '../../src/config/load.ts'
-import type { ProviderConfig } from '../../src/inventory/pool.ts'
+import type { ProviderConfig } from '../../src/config/schema.ts'
 import { PoolConflictError, PoolNotFoundError, PoolSpecError } from '../../src/inventory/errors.ts'
 import { silentLogger } from '../../src/log/logger.ts'
-import type { NodeDb } from '../../src/node/db.ts'
+import type { NodeDb } from '../../src/host/db.ts'
 import { tempDir } from '../helpers/daemons.ts'
 
 const mixed = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'nvidia-smi', 'mixed.csv'), 'utf8')
@@ -28,13 +28,10 @@ describe('inventory: detected, declared and added pools', () => {
   })
 
   function inventory (config: Partial<ProviderConfig> = {}): Inventory {
-    return new Inventory({
-      config: { ...readDefaults().provider, region: 'cn-east-1', ...config },
-      store: new PoolStore(db),
-      prices: new PriceOverrides(db),
-      logger: silentLogger(),
-      run: async () => mixed
-    })
+    return new Inventory(
+      { store: new PoolStore(db), prices: new PriceOverrides(db), logger: silentLogger() },
+      { config: { ...readDefaults().provider, region: 'cn-east-1', ...config }, run: async () => mixed }
+    )
   }
 
   it('merges nvidia-smi output with declared pools; a declaration wins by name and by model', async () => {
@@ -57,7 +54,7 @@ describe('inventory: detected, declared and added pools', () => {
     const off = inventory({ detectGpus: false })
     await off.start()
     expect(off.list()).toEqual([])
-    const garbage = new Inventory({ config: readDefaults().provider, store: new PoolStore(db), prices: new PriceOverrides(db), logger: silentLogger(), run: async () => 'Failed to initialize NVML: Driver/library version mismatch' })
+    const garbage = new Inventory({ store: new PoolStore(db), prices: new PriceOverrides(db), logger: silentLogger() }, { config: readDefaults().provider, run: async () => 'Failed to initialize NVML: Driver/library version mismatch' })
     await garbage.start()
     expect(garbage.list()).toEqual([])
   })

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Ledger, type LedgerEvent } from '../../src/ledger/ledger.ts'
 import { HoldNotFoundError, LeaseNotFoundError, NoCapacityError, UnknownPoolError } from '../../src/ledger/errors.ts'
 import { silentLogger } from '../../src/log/logger.ts'
-import type { NodeDb } from '../../src/node/db.ts'
+import type { NodeDb } from '../../src/host/db.ts'
 import { tempDir, waitFor } from '../helpers/daemons.ts'
 
 describe('ledger', () => {
@@ -15,13 +15,13 @@ describe('ledger', () => {
   async function openLedger (): Promise<Ledger> {
     db = new Level(join(dir.path, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
     await db.open()
-    ledger = new Ledger({ db, log: silentLogger(), sweepIntervalMs: 20 })
-    await ledger.open()
+    ledger = new Ledger({ db, logger: silentLogger() }, { sweepIntervalMs: 20 })
+    await ledger.start()
     return ledger
   }
 
   async function reopen (): Promise<Ledger> {
-    await ledger.close()
+    await ledger.stop()
     await db.close()
     return openLedger()
   }
@@ -32,7 +32,7 @@ describe('ledger', () => {
     ledger.setPool('h100', 8)
   })
   afterEach(async () => {
-    await ledger.close()
+    await ledger.stop()
     await db.close()
     dir.remove()
   })
@@ -91,7 +91,7 @@ describe('ledger', () => {
   it('closes leases that ended while it was closed', async () => {
     const hold = await ledger.hold({ id: 'q', pool: 'h100', gpus: 4, ttlMs: 60_000 })
     await ledger.commit({ holdId: hold.id, leaseId: 'short', start: Date.now(), end: Date.now() + 40 })
-    await ledger.close()
+    await ledger.stop()
     await new Promise(resolve => setTimeout(resolve, 60))
     await db.close()
     await openLedger()

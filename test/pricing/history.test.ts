@@ -6,7 +6,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { PriceHistory } from '../../src/pricing/history.ts'
 import { toPriceView, type PriceView } from '../../src/pricing/view.ts'
 import { silentLogger } from '../../src/log/logger.ts'
-import type { NodeDb } from '../../src/node/db.ts'
+import type { NodeDb } from '../../src/host/db.ts'
 import { tempDir } from '../helpers/daemons.ts'
 import { H100, verifiedUpdate } from './fixtures.ts'
 

@@ -40,7 +40,7 @@ function flagOverrides (opts: DaemonOptions): FlagOverride[] {
 }
 
 /** A graceful stop that takes longer than this is cut short. */
-export const SHUTDOWN_DEADLINE_MS = 5000
+const SHUTDOWN_DEADLINE_MS = 5000
 
 /**
  * A second signal this soon after the first is the same request delivered

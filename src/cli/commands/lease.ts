@@ -62,7 +62,7 @@ export function renderLeases (leases: LeaseView[], render: RenderOptions = {}, n
     .join('\n\n')
 }
 
-export function renderLease (l: LeaseView): string {
+function renderLease (l: LeaseView): string {
   return formatFields([
     ['Lease', l.leaseId],
     ['Role', l.role],

@@ -6,7 +6,7 @@ import { priceText, settleCurrency } from '../price-arg.ts'
 import { formatAmount, formatPrice, type PriceText } from '../../units/price.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
 import type { NodeHealth } from '../../rpc/methods/node/health.ts'
-import type { PoolSpec } from '../../inventory/pool.ts'
+import type { PoolSpec } from '../../config/pool-schema.ts'
 import type { LeaseView } from '../../lease/view.ts'
 import type { PoolUsage } from '../../ledger/types.ts'
 import { renderLeases } from './lease.ts'
@@ -20,7 +20,7 @@ interface ProviderLeases { leases: LeaseView[], pools: PoolUsage[] }
  * column is left out to fit 80 columns (--wide and --json show it); only the
  * model is cut. OFFER: whether a signed offer for the pool is served.
  */
-export function renderPools (pools: PoolView[], render: RenderOptions = {}): string {
+function renderPools (pools: PoolView[], render: RenderOptions = {}): string {
   if (pools.length === 0) return 'no pools (this node is a pure consumer)'
   const wide = render.wide === true
   return formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'FLOOR', 'REGION', 'OFFER', ...(wide ? ['CPI'] : [])], pools.map(p => [
@@ -63,7 +63,7 @@ interface AddOptions {
   bandwidth?: number
 }
 
-export function specFromOptions (name: string, o: AddOptions): Record<string, unknown> {
+function specFromOptions (name: string, o: AddOptions): Record<string, unknown> {
   const spec: Partial<Record<keyof PoolSpec, unknown>> = {
     name,
     model: o.model,

@@ -2,16 +2,16 @@
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { toString as toBase64 } from 'uint8arrays/to-string'
 import type { Logger } from '../../log/logger.ts'
-import type { CpnetLibp2p } from '../../node/libp2p.ts'
 import { verifySignedLease } from '../agreement.ts'
 import { LeaseChannel, streamFailure } from '../channel.ts'
+import type { LeaseNetwork } from '../network.ts'
 import { ACCESS_MAX_BYTES, LEASE_PROTOCOL } from '../constants.ts'
 import { LeaseEndedError, LeaseFailedError, LeaseProtocolError, LeaseUnconfirmedError } from '../errors.ts'
 import { SignedLease, type Ended, type Grant } from '../pb/lease.ts'
 import type { ConsumerLease, ConsumerLeaseStore } from './store.ts'
 
 export interface ConsumerContext {
-  libp2p: CpnetLibp2p
+  network: Pick<LeaseNetwork, 'dialProtocol'>
   self: PeerId
   privateKey: PrivateKey
   store: ConsumerLeaseStore
@@ -32,7 +32,7 @@ export async function openChannel (ctx: ConsumerContext, provider: PeerId): Prom
   const signal = AbortSignal.timeout(ctx.stepTimeoutMs)
   for (let attempt = 1; ; attempt++) {
     try {
-      const stream = await ctx.libp2p.dialProtocol(provider, LEASE_PROTOCOL, { signal })
+      const stream = await ctx.network.dialProtocol(provider, LEASE_PROTOCOL, { signal })
       return new LeaseChannel(stream, ctx.stepTimeoutMs)
     } catch (err) {
       if (attempt >= OPEN_ATTEMPTS || signal.aborted) throw streamFailure(err, `opening a lease stream to ${provider.toString()}`, ctx.stepTimeoutMs)

@@ -13,7 +13,8 @@ import { Agreement, SignedLease, type LeaseMessage } from '../pb/lease.ts'
 import { granted, openChannel, storeEnded, storeGrant, type ConsumerContext } from './context.ts'
 import type { ConsumerLease } from './store.ts'
 
-export function signedLeaseOf (record: ConsumerLease): SignedLease {
+/** The co-signed lease in a consumer's record; one not yet granted has none (LeaseProtocolError). */
+export function signedLeaseInRecord (record: ConsumerLease): SignedLease {
   if (record.lease == null) throw new LeaseProtocolError(`lease ${record.leaseId} has no signed agreement yet (${record.status})`)
   return SignedLease.decode(fromBase64(record.lease, 'base64'))
 }
@@ -34,7 +35,7 @@ async function exchange (ctx: ConsumerContext, record: ConsumerLease, message: L
 /** Extends the lease by `extendSec`: the next agreement version, signed here, countersigned there. */
 export async function renewLease (ctx: ConsumerContext, record: ConsumerLease, extendSec: number): Promise<ConsumerLease> {
   if (record.status !== 'active') throw new LeaseNotActiveError(`lease ${record.leaseId} is ${record.status}; only an active lease can be renewed`)
-  const current = Agreement.decode(signedLeaseOf(record).agreement)
+  const current = Agreement.decode(signedLeaseInRecord(record).agreement)
   const next = Agreement.encode({ ...current, end: current.end + BigInt(extendSec * 1000), version: current.version + 1 })
   const answer = await exchange(ctx, record, { renew: { agreement: next, consumerSignature: await signAgreement(ctx.privateKey, next) } })
   // the lease ran out (or was released) before the renewal arrived: recorded, and an error to the caller

@@ -4,7 +4,7 @@
  * (a lost Grant, a crash) the consumer knows to ask the provider about it.
  */
 import type { AbstractPutOptions, AbstractSublevel } from 'abstract-level'
-import type { NodeDb } from '../../node/db.ts'
+import type { NodeDb } from '../../host/db.ts'
 
 export type ConsumerLeaseStatus = 'pending' | 'active' | 'released' | 'expired' | 'failed'
 

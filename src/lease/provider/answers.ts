@@ -2,7 +2,7 @@
 import type { LeaseEntry } from '../../ledger/types.ts'
 import type { LeaseChannel } from '../channel.ts'
 import { RejectCode } from '../pb/lease.ts'
-import { accessOf, signedLeaseOf } from './context.ts'
+import { accessOf, signedLeaseInLedger } from './context.ts'
 
 export async function sendReject (channel: LeaseChannel, code: RejectCode, message: string): Promise<void> {
   await channel.send({ reject: { code, message } })
@@ -10,7 +10,7 @@ export async function sendReject (channel: LeaseChannel, code: RejectCode, messa
 
 /** An active lease answers with its Grant; an ended one with Ended. Both are idempotent. */
 export async function sendLeaseState (channel: LeaseChannel, entry: LeaseEntry): Promise<void> {
-  const lease = signedLeaseOf(entry)
+  const lease = signedLeaseInLedger(entry)
   if (entry.status === 'active') {
     await channel.send({ grant: { lease, access: JSON.stringify(accessOf(entry)) } })
   } else {

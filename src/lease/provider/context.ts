@@ -36,7 +36,8 @@ export function leaseData (signed: SignedLease, access: Record<string, unknown>)
   return { lease: toBase64(SignedLease.encode(signed), 'base64'), access }
 }
 
-export function signedLeaseOf (entry: LeaseEntry): SignedLease {
+/** The co-signed lease the ledger keeps with a lease this provider granted. */
+export function signedLeaseInLedger (entry: LeaseEntry): SignedLease {
   return SignedLease.decode(fromBase64((entry.data as ProviderLeaseData).lease, 'base64'))
 }
 

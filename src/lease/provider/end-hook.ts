@@ -1,9 +1,10 @@
+import type { Startable } from '@libp2p/interface'
 import type { Config } from '../../config/schema.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import type { Logger } from '../../log/logger.ts'
 import { runHook, type HookLease } from '../hooks.ts'
 import { parseAgreement } from '../agreement.ts'
-import { signedLeaseOf } from './context.ts'
+import { signedLeaseInLedger } from './context.ts'
 
 export interface EndHookContext {
   config: Config['lease']
@@ -18,23 +19,39 @@ export function runEndHook (ctx: EndHookContext, lease: HookLease): void {
 }
 
 /**
- * Runs the end hook for every lease the ledger ends: released, expired, or
- * found ended when the ledger opens. Subscribe before `ledger.open()`, or the
- * leases that ended while the node was down never get theirs.
+ * Runs the end hook for every lease the ledger ends while it runs: released,
+ * expired, or found ended when the ledger starts. Start it before the ledger,
+ * or the leases that ended while the node was down never get theirs.
  */
-export function runEndHooks (ledger: Ledger, ctx: EndHookContext): () => void {
-  if (ctx.config.endHook.length === 0) return () => {}
-  return ledger.onChange(event => {
-    if (event.kind !== 'ended' || event.lease == null) return
-    const { agreement } = parseAgreement(signedLeaseOf(event.lease).agreement)
-    runEndHook(ctx, {
-      leaseId: event.lease.id,
-      cpi: agreement.cpi,
-      pool: event.lease.pool,
-      consumer: agreement.consumer,
-      gpus: event.lease.gpus,
-      start: event.lease.start,
-      end: event.lease.end
+export class EndHooks implements Startable {
+  private readonly ledger: Ledger
+  private readonly ctx: EndHookContext
+  private unsubscribe?: () => void
+
+  constructor (ledger: Ledger, ctx: EndHookContext) {
+    this.ledger = ledger
+    this.ctx = ctx
+  }
+
+  start (): void {
+    if (this.unsubscribe != null || this.ctx.config.endHook.length === 0) return
+    this.unsubscribe = this.ledger.onChange(event => {
+      if (event.kind !== 'ended' || event.lease == null) return
+      const { agreement } = parseAgreement(signedLeaseInLedger(event.lease).agreement)
+      runEndHook(this.ctx, {
+        leaseId: event.lease.id,
+        cpi: agreement.cpi,
+        pool: event.lease.pool,
+        consumer: agreement.consumer,
+        gpus: event.lease.gpus,
+        start: event.lease.start,
+        end: event.lease.end
+      })
     })
-  })
+  }
+
+  stop (): void {
+    this.unsubscribe?.()
+    this.unsubscribe = undefined
+  }
 }

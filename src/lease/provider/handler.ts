@@ -4,9 +4,10 @@
  * kind. A malformed frame gets Reject INVALID and a reset; any other failure a
  * reset. Either way the node goes on serving others.
  */
-import type { Connection, Stream, StreamHandler } from '@libp2p/interface'
+import type { Stream } from '@libp2p/interface'
 import { LeaseChannel } from '../channel.ts'
 import { LeaseProtocolError } from '../errors.ts'
+import type { LeaseConnection, LeaseStreamHandler } from '../network.ts'
 import { RejectCode, sendReject } from './answers.ts'
 import type { ProviderContext } from './context.ts'
 import { negotiate } from './negotiate.ts'
@@ -14,8 +15,8 @@ import { query } from './query.ts'
 import { release } from './release.ts'
 import { renew } from './renew.ts'
 
-export function leaseHandler (ctx: ProviderContext): StreamHandler {
-  return async (stream: Stream, connection: Connection) => {
+export function leaseHandler (ctx: ProviderContext): LeaseStreamHandler {
+  return async (stream: Stream, connection: LeaseConnection) => {
     const channel = new LeaseChannel(stream, ctx.config.stepTimeoutSec * 1000)
     const consumer = connection.remotePeer
     try {

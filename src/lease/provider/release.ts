@@ -7,12 +7,12 @@ import type { LeaseChannel } from '../channel.ts'
 import { RELEASE_SIGNATURE_DOMAIN } from '../constants.ts'
 import { Agreement, type Release } from '../pb/lease.ts'
 import { RejectCode, sendLeaseState, sendReject } from './answers.ts'
-import { signedLeaseOf, type ProviderContext } from './context.ts'
+import { signedLeaseInLedger, type ProviderContext } from './context.ts'
 
 export async function release (ctx: ProviderContext, channel: LeaseChannel, consumer: PeerId, msg: Release): Promise<void> {
   const entry = await ctx.ledger.getLease(msg.leaseId)
   if (entry == null) return sendReject(channel, RejectCode.NOT_FOUND, `no lease ${msg.leaseId}`)
-  if (Agreement.decode(signedLeaseOf(entry).agreement).consumer !== consumer.toString()) {
+  if (Agreement.decode(signedLeaseInLedger(entry).agreement).consumer !== consumer.toString()) {
     return sendReject(channel, RejectCode.INVALID, 'only the lease\'s consumer may release it')
   }
   if (!await verifyByPeer(consumer, RELEASE_SIGNATURE_DOMAIN, releasePayload(msg.leaseId), msg.consumerSignature)) {

@@ -9,7 +9,7 @@ import { parseAgreement, signAgreement, verifyAgreementSignature } from '../agre
 import type { LeaseChannel } from '../channel.ts'
 import { Agreement, type Renew } from '../pb/lease.ts'
 import { RejectCode, sendLeaseState, sendReject } from './answers.ts'
-import { accessOf, leaseData, signedLeaseOf, type ProviderContext } from './context.ts'
+import { accessOf, leaseData, signedLeaseInLedger, type ProviderContext } from './context.ts'
 
 /** The fields a renewal may not change. */
 const FIXED: Array<keyof Agreement> = ['leaseId', 'cpi', 'consumer', 'gpus', 'microsPerGpuHour', 'currency', 'start']
@@ -20,7 +20,7 @@ export async function renew (ctx: ProviderContext, channel: LeaseChannel, consum
   const entry = await ctx.ledger.getLease(next.agreement.leaseId)
   if (entry == null) return sendReject(channel, RejectCode.NOT_FOUND, `no lease ${next.agreement.leaseId}`)
   if (entry.status !== 'active') return sendLeaseState(channel, entry)
-  const current = Agreement.decode(signedLeaseOf(entry).agreement)
+  const current = Agreement.decode(signedLeaseInLedger(entry).agreement)
   const changed = FIXED.filter(k => String(current[k]) !== String(next.agreement[k]))
   if (!equals(current.requestId, next.agreement.requestId)) changed.push('requestId')
   if (changed.length > 0) return sendReject(channel, RejectCode.INVALID, `a renewal may only change end and version (changed: ${changed.join(', ')})`)

@@ -1,6 +1,6 @@
 /** Every method the daemon serves, registered in one registry at start-up. */
 import { MethodRegistry } from '../registry.ts'
-import type { CpnetNode } from '../../node/node.ts'
+import type { RpcComponents } from './components.ts'
 import { rpcDiscover } from './discover.ts'
 import { nodeConnect } from './node/connect.ts'
 import { nodeHealth } from './node/health.ts'
@@ -24,31 +24,32 @@ import { pricesSubscribe } from './prices/subscribe.ts'
 import { pricesUnsubscribe } from './prices/unsubscribe.ts'
 
 /** The API's namespaces, as in DESIGN: one per part of the node. */
-export const RPC_NAMESPACES = ['node', 'offers', 'prices', 'lease', 'provider'] as const
+const RPC_NAMESPACES = ['node', 'offers', 'prices', 'lease', 'provider'] as const
 
-export function nodeMethods (node: CpnetNode): MethodRegistry {
+/** The registry of every method, each given the parts of the node it calls. */
+export function nodeMethods (components: RpcComponents): MethodRegistry {
   const registry = new MethodRegistry({ namespaces: RPC_NAMESPACES })
   registry.register(
-    nodeInfo(node),
-    nodePeers(node),
-    nodeConnect(node),
-    nodeHealth(node),
-    offersSearch(node),
-    offersGet(node),
-    providerPools(node),
-    providerAddPool(node),
-    providerRemovePool(node),
-    providerLeases(node),
-    leaseRequest(node),
-    leaseGet(node),
-    leaseList(node),
-    leaseRenew(node),
-    leaseRelease(node),
-    providerSetPrice(node),
-    pricesLatest(node),
-    pricesHistory(node),
-    pricesSubscribe(node),
-    pricesUnsubscribe(node),
+    nodeInfo(components),
+    nodePeers(components),
+    nodeConnect(components),
+    nodeHealth(components),
+    offersSearch(components),
+    offersGet(components),
+    providerPools(components),
+    providerAddPool(components),
+    providerRemovePool(components),
+    providerLeases(components),
+    leaseRequest(components),
+    leaseGet(components),
+    leaseList(components),
+    leaseRenew(components),
+    leaseRelease(components),
+    providerSetPrice(components),
+    pricesLatest(components),
+    pricesHistory(components),
+    pricesSubscribe(components),
+    pricesUnsubscribe(components),
     rpcDiscover(registry)
   )
   return registry

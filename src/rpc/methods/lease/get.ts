@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { LeaseUnknownError } from '../../../lease/errors.ts'
 import { LeaseViewSchema, consumerLeaseView, providerLeaseView } from '../../../lease/view.ts'
 
 export const LeaseIdSchema = Type.String({ pattern: '^[0-9a-f]{32}$', description: 'The lease id (32 hex characters)' })
 
-export function leaseGet (node: CpnetNode) {
+export function leaseGet (components: Pick<RpcComponents, 'leases' | 'ledger'>) {
   return defineMethod({
     name: 'lease_get',
     summary: 'One lease, as this node holds it (as consumer or as provider)',
@@ -14,9 +14,9 @@ export function leaseGet (node: CpnetNode) {
     params: Type.Object({ leaseId: LeaseIdSchema }, { additionalProperties: false }),
     result: LeaseViewSchema,
     handler: async ({ leaseId }) => {
-      const mine = await node.leases.store.get(leaseId)
+      const mine = await components.leases.store.get(leaseId)
       if (mine != null) return consumerLeaseView(mine)
-      const provided = await node.ledger.getLease(leaseId)
+      const provided = await components.ledger.getLease(leaseId)
       if (provided != null) return providerLeaseView(provided)
       throw new LeaseUnknownError(`no lease ${leaseId} on this node`)
     }

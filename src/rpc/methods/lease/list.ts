@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { LeaseViewSchema, consumerLeaseView, providerLeaseView, type LeaseView } from '../../../lease/view.ts'
 
-export function leaseList (node: CpnetNode) {
+export function leaseList (components: Pick<RpcComponents, 'leases'>) {
   return defineMethod({
     name: 'lease_list',
     summary: 'Every lease this node holds, as consumer and as provider, newest first',
@@ -14,8 +14,8 @@ export function leaseList (node: CpnetNode) {
     result: Type.Array(LeaseViewSchema),
     handler: async ({ activeOnly }) => {
       const views: LeaseView[] = [
-        ...(await node.leases.list()).map(consumerLeaseView),
-        ...(await node.leases.providerLeases(activeOnly === true)).map(providerLeaseView)
+        ...(await components.leases.list()).map(consumerLeaseView),
+        ...(await components.leases.providerLeases(activeOnly === true)).map(providerLeaseView)
       ]
       return views
         .filter(v => activeOnly !== true || v.status === 'active')

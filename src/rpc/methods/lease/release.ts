@@ -1,16 +1,16 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { LeaseViewSchema, consumerLeaseView } from '../../../lease/view.ts'
 import { LeaseIdSchema } from './get.ts'
 
-export function leaseRelease (node: CpnetNode) {
+export function leaseRelease (components: Pick<RpcComponents, 'leases'>) {
   return defineMethod({
     name: 'lease_release',
     summary: 'End a lease this node holds as consumer now; the provider frees its GPUs',
     permission: 'write',
     params: Type.Object({ leaseId: LeaseIdSchema }, { additionalProperties: false }),
     result: LeaseViewSchema,
-    handler: async ({ leaseId }) => consumerLeaseView(await node.leases.release(leaseId))
+    handler: async ({ leaseId }) => consumerLeaseView(await components.leases.release(leaseId))
   })
 }

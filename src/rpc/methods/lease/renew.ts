@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { LeaseViewSchema, consumerLeaseView } from '../../../lease/view.ts'
 import { LeaseIdSchema } from './get.ts'
 
-export function leaseRenew (node: CpnetNode) {
+export function leaseRenew (components: Pick<RpcComponents, 'leases'>) {
   return defineMethod({
     name: 'lease_renew',
     summary: 'Extend a lease this node holds as consumer; both peers sign the new version',
@@ -14,6 +14,6 @@ export function leaseRenew (node: CpnetNode) {
       extendSec: Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600, description: 'Seconds added to the end' })
     }, { additionalProperties: false }),
     result: LeaseViewSchema,
-    handler: async ({ leaseId, extendSec }) => consumerLeaseView(await node.leases.renew(leaseId, extendSec))
+    handler: async ({ leaseId, extendSec }) => consumerLeaseView(await components.leases.renew(leaseId, extendSec))
   })
 }

@@ -1,14 +1,14 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
 import { InvalidParamsError } from '../../errors.ts'
-import type { CpnetNode } from '../../../node/node.ts'
-import { PriceSchema } from '../../../inventory/pool.ts'
+import type { RpcComponents } from '../components.ts'
+import { PriceSchema } from '../../../config/pool-schema.ts'
 import { CpiParamSchema, FilterParamSchema, filterParamError, parseCpiParam } from '../params.ts'
 import { LeaseViewSchema, consumerLeaseView } from '../../../lease/view.ts'
 
 const MAX_ATTEMPTS = 20
 
-export function leaseRequest (node: CpnetNode) {
+export function leaseRequest (components: Pick<RpcComponents, 'peerId' | 'leases'>) {
   return defineMethod({
     name: 'lease_request',
     summary: 'Negotiate a lease with a provider: by CPI, or the cheapest offer matching a filter',
@@ -37,13 +37,13 @@ export function leaseRequest (node: CpnetNode) {
         bidMicros: params.bidMicrosPerGpuHour != null ? BigInt(params.bidMicrosPerGpuHour) : undefined
       }
       if (params.cpi != null) {
-        if (parseCpiParam(params.cpi).peerId.equals(node.peerId)) {
+        if (parseCpiParam(params.cpi).peerId.equals(components.peerId)) {
           throw new InvalidParamsError('/cpi', "is one of this node's own pools; a node never leases from itself")
         }
-        return { lease: consumerLeaseView(await node.leases.request({ ...ask, cpi: params.cpi })), refusals: [] }
+        return { lease: consumerLeaseView(await components.leases.request({ ...ask, cpi: params.cpi })), refusals: [] }
       }
       try {
-        const outcome = await node.leases.requestByFilter({ ...ask, filter: params.filter ?? '', attempts: params.attempts ?? 5 })
+        const outcome = await components.leases.requestByFilter({ ...ask, filter: params.filter ?? '', attempts: params.attempts ?? 5 })
         return { lease: consumerLeaseView(outcome.lease), refusals: outcome.refusals }
       } catch (err) {
         throw filterParamError(err)

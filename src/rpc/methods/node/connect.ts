@@ -3,13 +3,13 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { KEEP_ALIVE } from '@libp2p/interface'
 import { defineMethod } from '../../registry.ts'
 import { ErrorCode, InvalidParamsError, RpcError } from '../../errors.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 
 const DIAL_TIMEOUT_MS = 15_000
 /** Peers dialled by hand are kept: libp2p redials them after a drop or a restart. */
 const MANUAL_PEER_TAG_VALUE = 50
 
-export function nodeConnect (node: CpnetNode) {
+export function nodeConnect (components: Pick<RpcComponents, 'libp2p' | 'discovery'>) {
   return defineMethod({
     name: 'node_connect',
     summary: 'Dial a peer by multiaddr (with /p2p/<peerId>) and keep it connected',
@@ -33,9 +33,9 @@ export function nodeConnect (node: CpnetNode) {
         throw new InvalidParamsError('/multiaddr', 'needs a /p2p/<peerId> part')
       }
       try {
-        const conn = await node.libp2p.dial(ma, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
-        await node.libp2p.peerStore.merge(conn.remotePeer, { tags: { [KEEP_ALIVE]: { value: MANUAL_PEER_TAG_VALUE } } })
-        const offers = await node.discovery.search.learnFrom(conn.remotePeer)
+        const conn = await components.libp2p.dial(ma, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)]) })
+        await components.libp2p.peerStore.merge(conn.remotePeer, { tags: { [KEEP_ALIVE]: { value: MANUAL_PEER_TAG_VALUE } } })
+        const offers = await components.discovery.search.learnFrom(conn.remotePeer)
         return { peerId: conn.remotePeer.toString(), remoteAddr: conn.remoteAddr.toString(), offers }
       } catch (err) {
         throw new RpcError(ErrorCode.SERVER_ERROR, `could not connect to ${params.multiaddr}: ${(err as Error).message}`, { name: (err as Error).name })

@@ -13,14 +13,15 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
-import type { CpnetLibp2p } from '../../../node/libp2p.ts'
+import type { RpcComponents } from '../components.ts'
+import type { CpnetLibp2p } from '../../../host/libp2p.ts'
+import { NODE_STATUSES } from '../../../host/lifecycle.ts'
 
-export const HEALTH_LEVELS = ['ok', 'degraded', 'failing'] as const
-export type HealthLevel = typeof HEALTH_LEVELS[number]
+const HEALTH_LEVELS = ['ok', 'degraded', 'failing'] as const
+type HealthLevel = typeof HEALTH_LEVELS[number]
 
 /** Every reason a node gives, with the level it sets. */
-export const HEALTH_REASONS = {
+const HEALTH_REASONS = {
   NOT_RUNNING: 'failing',
   NO_PEERS: 'failing',
   ALONE: 'degraded',
@@ -28,18 +29,18 @@ export const HEALTH_REASONS = {
   NO_DHT_PEERS: 'degraded',
   GPU_DETECTION_FAILED: 'degraded'
 } as const satisfies Record<string, Exclude<HealthLevel, 'ok'>>
-export type HealthReasonCode = keyof typeof HEALTH_REASONS
+type HealthReasonCode = keyof typeof HEALTH_REASONS
 
-export const HealthReason = Type.Object({
+const HealthReason = Type.Object({
   code: Type.Union(Object.keys(HEALTH_REASONS).map(c => Type.Literal(c)), { description: 'Stable code of the reason' }),
   level: Type.Union([Type.Literal('degraded'), Type.Literal('failing')], { description: 'The level this reason sets' }),
   message: Type.String({ description: 'What is wrong, for a person' })
 })
 
-export const NodeHealthResult = Type.Object({
+const NodeHealthResult = Type.Object({
   level: Type.Union(HEALTH_LEVELS.map(l => Type.Literal(l)), { description: 'ok, degraded or failing: the worst level among the reasons' }),
   reasons: Type.Array(HealthReason, { description: 'Why the level is not ok; empty when it is' }),
-  status: Type.String({ description: 'Node lifecycle state: starting, running, stopping or stopped' }),
+  status: Type.Union(NODE_STATUSES.map(s => Type.Literal(s)), { description: 'Node lifecycle state: starting, running, stopping or stopped' }),
   peers: Type.Integer(),
   dhtPeers: Type.Integer({ description: 'Connected peers that speak our DHT protocol' }),
   minPeers: Type.Integer({ description: 'network.minPeers: fewer connections than this is degraded' }),
@@ -56,17 +57,17 @@ function reason (code: HealthReasonCode, message: string): Reason {
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** The node's health now. */
-export async function healthReport (node: CpnetNode): Promise<NodeHealth> {
-  const { bootstrap, network, dht } = node.config
-  const running = node.status === 'running'
+export async function healthReport (components: Pick<RpcComponents, 'node' | 'config' | 'inventory' | 'libp2p'>): Promise<NodeHealth> {
+  const { bootstrap, network, dht } = components.config
+  const running = components.node.status === 'running'
   // the parts are read before the await below, across which the node may begin to stop (and drop them)
-  const detection = running ? node.inventory.detection : undefined
-  const libp2p = running ? node.libp2p : undefined
+  const detection = running ? components.inventory.detection : undefined
+  const libp2p = running ? components.libp2p : undefined
   const peers = libp2p?.getPeers().length ?? 0
   const dhtPeers = libp2p != null ? await countDhtPeers(libp2p, dht.protocol) : 0
   const reasons: Reason[] = []
   if (!running) {
-    reasons.push(reason('NOT_RUNNING', `the node is ${node.status}`))
+    reasons.push(reason('NOT_RUNNING', `the node is ${components.node.status}`))
   } else {
     if (peers === 0 && bootstrap.length > 0) {
       reasons.push(reason('NO_PEERS', `no peers connected: none of the ${plural(bootstrap.length, 'bootstrap peer')} could be reached`))
@@ -80,17 +81,17 @@ export async function healthReport (node: CpnetNode): Promise<NodeHealth> {
     if (detection?.error != null) reasons.push(reason('GPU_DETECTION_FAILED', `GPU detection failed, only declared pools are offered: ${detection.error}`))
   }
   const level: HealthLevel = reasons.some(r => r.level === 'failing') ? 'failing' : reasons.length > 0 ? 'degraded' : 'ok'
-  return { level, reasons, status: node.status, peers, dhtPeers, minPeers: network.minPeers, uptimeSec: Math.round(node.uptimeSeconds) }
+  return { level, reasons, status: components.node.status, peers, dhtPeers, minPeers: network.minPeers, uptimeSec: Math.round(components.node.uptimeSeconds) }
 }
 
-export function nodeHealth (node: CpnetNode) {
+export function nodeHealth (components: Pick<RpcComponents, 'node' | 'config' | 'inventory' | 'libp2p'>) {
   return defineMethod({
     name: 'node_health',
     summary: 'How the node is doing: ok, degraded or failing, with the reasons',
     permission: 'read',
     params: Type.Object({}, { additionalProperties: false }),
     result: NodeHealthResult,
-    handler: async () => healthReport(node)
+    handler: async () => healthReport(components)
   })
 }
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
 import { VERSION } from '../../../package.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 
 export const NodeInfoResult = Type.Object({
   peerId: Type.String(),
@@ -14,7 +14,7 @@ export const NodeInfoResult = Type.Object({
   repo: Type.String()
 })
 
-export function nodeInfo (node: CpnetNode) {
+export function nodeInfo (components: Pick<RpcComponents, 'peerId' | 'libp2p' | 'node' | 'config'>) {
   return defineMethod({
     name: 'node_info',
     summary: 'Identity, addresses, version, uptime and role of this node',
@@ -22,14 +22,14 @@ export function nodeInfo (node: CpnetNode) {
     params: Type.Object({}, { additionalProperties: false }),
     result: NodeInfoResult,
     handler: () => ({
-      peerId: node.peerId.toString(),
-      addrs: node.libp2p.getMultiaddrs().map(String),
+      peerId: components.peerId.toString(),
+      addrs: components.libp2p.getMultiaddrs().map(String),
       version: VERSION,
-      uptimeSec: Math.round(node.uptimeSeconds),
-      role: node.role,
-      dhtMode: node.libp2p.services.dht.getMode(),
-      dhtModeSetting: node.config.dht.mode,
-      repo: node.repo.layout.root
+      uptimeSec: Math.round(components.node.uptimeSeconds),
+      role: components.node.role,
+      dhtMode: components.libp2p.services.dht.getMode(),
+      dhtModeSetting: components.config.dht.mode,
+      repo: components.node.repoRoot
     })
   })
 }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 
 export const NodePeer = Type.Object({
   peerId: Type.String(),
@@ -11,7 +11,7 @@ export const NodePeer = Type.Object({
   protocols: Type.Array(Type.String())
 })
 
-export function nodePeers (node: CpnetNode) {
+export function nodePeers (components: Pick<RpcComponents, 'libp2p' | 'peerId'>) {
   return defineMethod({
     name: 'node_peers',
     summary: 'Connected peers; with all, every peer in the peer store',
@@ -21,7 +21,7 @@ export function nodePeers (node: CpnetNode) {
     }, { additionalProperties: false }),
     result: Type.Array(NodePeer),
     handler: async ({ all }) => {
-      const libp2p = node.libp2p
+      const libp2p = components.libp2p
       const byPeer = new Map<string, ReturnType<typeof libp2p.getConnections>>()
       for (const conn of libp2p.getConnections()) {
         const id = conn.remotePeer.toString()
@@ -43,7 +43,7 @@ export function nodePeers (node: CpnetNode) {
       if (all === true) {
         for (const p of peers) {
           const peerId = p.id.toString()
-          if (byPeer.has(peerId) || p.id.equals(node.peerId)) continue
+          if (byPeer.has(peerId) || p.id.equals(components.peerId)) continue
           out.push({ peerId, connected: false, addrs: p.addresses.map(a => a.multiaddr.toString()), direction: undefined, protocols: p.protocols })
         }
       }

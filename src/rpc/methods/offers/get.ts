@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { CpiParamSchema, cpiParamError } from '../params.ts'
 import { SEARCH_MAX_TIMEOUT_MS } from '../../../discovery/constants.ts'
 import { OfferViewSchema, toOfferView } from '../../../discovery/view.ts'
 
-export function offersGet (node: CpnetNode) {
+export function offersGet (components: Pick<RpcComponents, 'discovery'>) {
   return defineMethod({
     name: 'offers_get',
     summary: 'The current verified offer of one CPI: from its provider, else from the DHT',
@@ -17,7 +17,7 @@ export function offersGet (node: CpnetNode) {
     result: OfferViewSchema,
     handler: async ({ cpi, timeoutMs }) => {
       try {
-        return toOfferView(await node.discovery.search.get(cpi, timeoutMs))
+        return toOfferView(await components.discovery.search.get(cpi, timeoutMs))
       } catch (err) {
         throw cpiParamError(err)
       }

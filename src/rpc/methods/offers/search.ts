@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { FilterParamSchema, filterParamError } from '../params.ts'
 import { SEARCH_MAX_LIMIT, SEARCH_MAX_TIMEOUT_MS } from '../../../discovery/constants.ts'
 import { SORT_KEYS } from '../../../discovery/search.ts'
 import { OfferViewSchema, toOfferView } from '../../../discovery/view.ts'
 
-export function offersSearch (node: CpnetNode) {
+export function offersSearch (components: Pick<RpcComponents, 'discovery'>) {
   return defineMethod({
     name: 'offers_search',
     summary: 'Find verified offers that match a filter, from the DHT and the providers themselves',
@@ -27,7 +27,7 @@ export function offersSearch (node: CpnetNode) {
     }),
     handler: async (params, ctx) => {
       try {
-        const result = await node.discovery.search.search({ ...params, signal: ctx.signal })
+        const result = await components.discovery.search.search({ ...params, signal: ctx.signal })
         return { offers: result.offers.map(toOfferView), partial: result.partial, missingProviders: result.missingProviders, fromCache: result.fromCache }
       } catch (err) {
         throw filterParamError(err)

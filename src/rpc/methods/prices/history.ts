@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { CpiParamSchema, parseCpiParam } from '../params.ts'
 import { PRICES_DEFAULT_LIMIT, PRICES_MAX_LIMIT } from '../../../pricing/constants.ts'
 import { PriceViewSchema } from '../../../pricing/view.ts'
 
 const UnixMs = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description })
 
-export function pricesHistory (node: CpnetNode) {
+export function pricesHistory (components: Pick<RpcComponents, 'pricing'>) {
   return defineMethod({
     name: 'prices_history',
     summary: 'Recorded price changes of one CPI between two times, oldest first',
@@ -26,7 +26,7 @@ export function pricesHistory (node: CpnetNode) {
     }),
     handler: async ({ cpi, since, until, limit }) => {
       parseCpiParam(cpi)
-      const page = await node.pricing.history.query({ cpi, since, until, limit: limit ?? PRICES_DEFAULT_LIMIT })
+      const page = await components.pricing.history.query({ cpi, since, until, limit: limit ?? PRICES_DEFAULT_LIMIT })
       return { cpi, ...page }
     }
   })

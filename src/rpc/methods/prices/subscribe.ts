@@ -1,12 +1,12 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod, type RpcSession } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { PRICES_NOTIFICATION } from '../../../pricing/subscriptions.ts'
 import { FilterParamSchema, parseFilterParam } from '../params.ts'
 
 export const SubscriptionIdSchema = Type.String({ pattern: '^0x[0-9a-f]{32}$', description: 'Subscription id: 0x and 32 hex characters' })
 
-export function pricesSubscribe (node: CpnetNode) {
+export function pricesSubscribe (components: Pick<RpcComponents, 'pricing'>) {
   return defineMethod({
     name: 'prices_subscribe',
     summary: 'Subscribe to live price updates that match a filter (WebSocket only)',
@@ -17,6 +17,6 @@ export function pricesSubscribe (node: CpnetNode) {
       filter: Type.Optional(FilterParamSchema)
     }, { additionalProperties: false }),
     result: SubscriptionIdSchema,
-    handler: ({ filter }, ctx) => node.pricing.subscriptions.subscribe(ctx.session as RpcSession, parseFilterParam(filter ?? ''))
+    handler: ({ filter }, ctx) => components.pricing.subscriptions.subscribe(ctx.session as RpcSession, parseFilterParam(filter ?? ''))
   })
 }

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod, type RpcSession } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { SubscriptionIdSchema } from './subscribe.ts'
 
-export function pricesUnsubscribe (node: CpnetNode) {
+export function pricesUnsubscribe (components: Pick<RpcComponents, 'pricing'>) {
   return defineMethod({
     name: 'prices_unsubscribe',
     summary: 'End a price subscription of this connection (WebSocket only)',
@@ -13,6 +13,6 @@ export function pricesUnsubscribe (node: CpnetNode) {
       subscription: SubscriptionIdSchema
     }, { additionalProperties: false }),
     result: Type.Boolean({ description: 'false when this connection holds no such subscription' }),
-    handler: ({ subscription }, ctx) => node.pricing.subscriptions.unsubscribe(ctx.session as RpcSession, subscription)
+    handler: ({ subscription }, ctx) => components.pricing.subscriptions.unsubscribe(ctx.session as RpcSession, subscription)
   })
 }

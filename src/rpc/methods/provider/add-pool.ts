@@ -1,11 +1,11 @@
 import { defineMethod } from '../../registry.ts'
 import { InvalidParamsError } from '../../errors.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { PoolSpecError } from '../../../inventory/errors.ts'
-import { PoolSpecSchema } from '../../../inventory/pool.ts'
+import { PoolSpecSchema } from '../../../config/pool-schema.ts'
 import { PoolViewSchema, toPoolView } from './pool-view.ts'
 
-export function providerAddPool (node: CpnetNode) {
+export function providerAddPool (components: Pick<RpcComponents, 'peerId' | 'inventory' | 'discovery'>) {
   return defineMethod({
     name: 'provider_addPool',
     summary: 'Add a pool, or replace one added before; it is kept across restarts and offered at once',
@@ -15,7 +15,7 @@ export function providerAddPool (node: CpnetNode) {
     result: PoolViewSchema,
     handler: async (spec) => {
       try {
-        return toPoolView(node, await node.inventory.add(spec))
+        return toPoolView(components, await components.inventory.add(spec))
       } catch (err) {
         // a spec that cannot stand is the caller's params: -32602 naming the field
         if (err instanceof PoolSpecError) throw new InvalidParamsError(`/${err.field}`, err.message)

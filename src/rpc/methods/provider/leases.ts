@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { LeaseViewSchema, providerLeaseView } from '../../../lease/view.ts'
 
-export function providerLeases (node: CpnetNode) {
+export function providerLeases (components: Pick<RpcComponents, 'leases' | 'inventory' | 'ledger'>) {
   return defineMethod({
     name: 'provider_leases',
     summary: 'Leases this node granted as provider, with the capacity each pool has left',
@@ -22,8 +22,8 @@ export function providerLeases (node: CpnetNode) {
       }))
     }),
     handler: async ({ activeOnly }) => ({
-      leases: (await node.leases.providerLeases(activeOnly === true)).map(providerLeaseView),
-      pools: node.inventory.list().map(p => node.ledger.usage(p.name))
+      leases: (await components.leases.providerLeases(activeOnly === true)).map(providerLeaseView),
+      pools: components.inventory.list().map(p => components.ledger.usage(p.name))
     })
   })
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { formatCpi } from '../../../identity/cpi.ts'
 import type { Pool } from '../../../inventory/pool.ts'
 import { PriceShapeSchema, priceShape } from '../../../units/price-shape.ts'
@@ -33,13 +33,13 @@ export const PoolViewSchema = Type.Object({
 
 export type PoolView = Static<typeof PoolViewSchema>
 
-export function toPoolView (node: CpnetNode, pool: Pool): PoolView {
+export function toPoolView (components: Pick<RpcComponents, 'peerId' | 'inventory' | 'discovery'>, pool: Pool): PoolView {
   return {
     ...pool,
     price: priceShape(pool.price.microsPerGpuHour, pool.price.currency),
     floorPerGpuHour: unitsText(pool.floorMicrosPerGpuHour),
-    cpi: formatCpi(node.peerId, pool.name),
-    availableGpus: node.inventory.available(pool),
-    offered: node.discovery.publisher.current().has(pool.name)
+    cpi: formatCpi(components.peerId, pool.name),
+    availableGpus: components.inventory.available(pool),
+    offered: components.discovery.publisher.current().has(pool.name)
   }
 }

@@ -1,15 +1,15 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { PoolViewSchema, toPoolView } from './pool-view.ts'
 
-export function providerPools (node: CpnetNode) {
+export function providerPools (components: Pick<RpcComponents, 'peerId' | 'inventory' | 'discovery'>) {
   return defineMethod({
     name: 'provider_pools',
     summary: 'The pools this node offers: detected, declared in config and added over RPC',
     permission: 'read',
     params: Type.Object({}, { additionalProperties: false }),
     result: Type.Array(PoolViewSchema),
-    handler: () => node.inventory.list().map(pool => toPoolView(node, pool))
+    handler: () => components.inventory.list().map(pool => toPoolView(components, pool))
   })
 }

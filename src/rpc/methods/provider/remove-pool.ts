@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
+import type { RpcComponents } from '../components.ts'
 import { formatCpi } from '../../../identity/cpi.ts'
-import { PoolNameSchema } from '../../../inventory/pool.ts'
+import { PoolNameSchema } from '../../../config/pool-schema.ts'
 
-export function providerRemovePool (node: CpnetNode) {
+export function providerRemovePool (components: Pick<RpcComponents, 'peerId' | 'inventory'>) {
   return defineMethod({
     name: 'provider_removePool',
     summary: 'Remove a pool added over RPC; its offer is withdrawn from the DHT',
@@ -14,8 +14,8 @@ export function providerRemovePool (node: CpnetNode) {
     }, { additionalProperties: false }),
     result: Type.Object({ removed: Type.String({ description: 'The CPI that is no longer offered' }) }),
     handler: async ({ name }) => {
-      const pool = await node.inventory.remove(name)
-      return { removed: formatCpi(node.peerId, pool.name) }
+      const pool = await components.inventory.remove(name)
+      return { removed: formatCpi(components.peerId, pool.name) }
     }
   })
 }

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod } from '../../registry.ts'
-import type { CpnetNode } from '../../../node/node.ts'
-import { PoolNameSchema, PriceSchema } from '../../../inventory/pool.ts'
+import type { RpcComponents } from '../components.ts'
+import { PoolNameSchema, PriceSchema } from '../../../config/pool-schema.ts'
 import { PoolViewSchema, toPoolView } from './pool-view.ts'
 
-export function providerSetPrice (node: CpnetNode) {
+export function providerSetPrice (components: Pick<RpcComponents, 'peerId' | 'inventory' | 'discovery'>) {
   return defineMethod({
     name: 'provider_setPrice',
     summary: 'Set a pool\'s price: a price update goes out at once and the offer is re-published',
@@ -15,6 +15,6 @@ export function providerSetPrice (node: CpnetNode) {
       price: PriceSchema
     }, { additionalProperties: false }),
     result: PoolViewSchema,
-    handler: async ({ pool, price }) => toPoolView(node, await node.inventory.setPrice(pool, price))
+    handler: async ({ pool, price }) => toPoolView(components, await components.inventory.setPrice(pool, price))
   })
 }

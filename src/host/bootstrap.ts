@@ -12,11 +12,16 @@
  * list and sat below `minPeers` for minutes (seen in a 21-node network, one
  * node at 2 peers while the other 20 had 15 or more).
  */
-import { KEEP_ALIVE, type PeerId } from '@libp2p/interface'
+import { KEEP_ALIVE, type PeerId, type Startable } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from './libp2p.ts'
+
+export interface BootstrapperComponents {
+  libp2p: CpnetLibp2p
+  logger: Logger
+}
 
 export interface BootstrapperInit {
   list: string[]
@@ -34,7 +39,7 @@ interface Target {
   addrs: Multiaddr[]
 }
 
-export class Bootstrapper {
+export class Bootstrapper implements Startable {
   private readonly libp2p: CpnetLibp2p
   private readonly log: Logger
   private readonly init: BootstrapperInit
@@ -44,9 +49,9 @@ export class Bootstrapper {
   /** Aborts the dials and the lookup in flight at stop, so stopping never waits for the network. */
   private stopping = new AbortController()
 
-  constructor (libp2p: CpnetLibp2p, log: Logger, init: BootstrapperInit) {
-    this.libp2p = libp2p
-    this.log = log.forComponent('cpnet:bootstrap')
+  constructor (components: BootstrapperComponents, init: BootstrapperInit) {
+    this.libp2p = components.libp2p
+    this.log = components.logger.forComponent('cpnet:bootstrap')
     this.init = init
     // config validation guarantees a /p2p/ component
     this.bootstrapPeers = init.list.map(addr => {
