@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { lpStream } from '@libp2p/utils'
+import { equals } from 'uint8arrays/equals'
 import { DaemonPool, waitFor, type TestDaemon } from '../helpers/daemons.ts'
 import type { FlagOverride } from '../../src/config/load.ts'
 import { LeaseChannel } from '../../src/lease/channel.ts'
@@ -192,6 +193,24 @@ describe('lease protocol robustness', () => {
     const ch = await channel()
     await ch.send({ renew: { agreement: greedy, consumerSignature: await signAgreement(consumer.node.repo.privateKey, greedy) } })
     expect((await ch.receive()).reject).toMatchObject({ code: RejectCode.INVALID, message: expect.stringContaining('gpus') })
+    await consumer.admin.call('lease_release', { leaseId: lease.leaseId })
+  })
+
+  it('refuses a renewal whose bytes are not the canonical encoding of its agreement', async () => {
+    const { lease } = await consumer.admin.call<{ lease: LeaseView }>('lease_request', { cpi, gpus: 1, durationSec: 600, maxPrice: { microsPerGpuHour: 2_000_000, currency: 'USD' } })
+    const current = Agreement.decode(Buffer.from(lease.signed?.agreement ?? '', 'base64'))
+    const canonical = Agreement.encode({ ...current, end: current.end + 1000n, version: 2 })
+    // the same terms and an unknown field 15 (varint 1): the decoder skips it, the signatures would cover it
+    const padded = new Uint8Array([...canonical, 0x78, 0x01])
+    expect(Agreement.decode(padded)).toEqual(Agreement.decode(canonical))
+    const ch = await channel()
+    await ch.send({ renew: { agreement: padded, consumerSignature: await signAgreement(consumer.node.repo.privateKey, padded) } })
+    expect((await ch.receive()).reject).toMatchObject({ code: RejectCode.INVALID, message: expect.stringContaining('canonical') })
+    // the canonical bytes of the same renewal are taken
+    const ok = await channel()
+    await ok.send({ renew: { agreement: canonical, consumerSignature: await signAgreement(consumer.node.repo.privateKey, canonical) } })
+    const renewed = (await ok.receive()).grant?.lease?.agreement
+    expect(renewed != null && equals(renewed, canonical)).toBe(true)
     await consumer.admin.call('lease_release', { leaseId: lease.leaseId })
   })
 

@@ -2,6 +2,7 @@
  * Renewal: the consumer sends the next version of the agreement (same terms, a
  * later end, version + 1) already signed; the provider checks it against the
  * lease it holds, countersigns, stores it synced, and answers with the Grant.
+ * The checks run in the order docs/PROTOCOL.md §8.4 lists them.
  */
 import type { PeerId } from '@libp2p/interface'
 import { equals } from 'uint8arrays/equals'
@@ -16,6 +17,8 @@ const FIXED: Array<keyof Agreement> = ['leaseId', 'cpi', 'consumer', 'gpus', 'mi
 
 export async function renew (ctx: ProviderContext, channel: LeaseChannel, consumer: PeerId, msg: Renew): Promise<void> {
   const next = parseAgreement(msg.agreement)
+  // both peers sign these bytes as sent: extra or reordered fields would be co-signed terms that other decoders read otherwise
+  if (!equals(Agreement.encode(next.agreement), msg.agreement)) return sendReject(channel, RejectCode.INVALID, 'the renewed agreement is not in its canonical encoding (docs/PROTOCOL.md §8.1)')
   if (!next.consumer.equals(consumer)) return sendReject(channel, RejectCode.INVALID, 'only the lease\'s consumer may renew it')
   const entry = await ctx.ledger.getLease(next.agreement.leaseId)
   if (entry == null) return sendReject(channel, RejectCode.NOT_FOUND, `no lease ${next.agreement.leaseId}`)
