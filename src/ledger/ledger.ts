@@ -115,7 +115,7 @@ export class Ledger implements Startable {
     this.opened = true
     this.sweeper = setInterval(() => { void this.sweep() }, this.sweepIntervalMs)
     this.sweeper.unref()
-    this.log.debug('ledger open', { holds: this.holds.size, leases: this.active.size, droppedHolds: lapsed.length, expiredLeases: ended.length })
+    this.log.debug('ledger started', { holds: this.holds.size, leases: this.active.size, droppedHolds: lapsed.length, expiredLeases: ended.length })
     for (const lease of ended) this.emit({ kind: 'ended', pool: lease.pool, lease })
   }
 
