@@ -32,11 +32,15 @@ async function exchange (ctx: ConsumerContext, record: ConsumerLease, message: L
   }
 }
 
+/** The next version of an agreement: the same terms, `extendSec` later, version + 1; what the consumer signs in a Renew. */
+export function renewedAgreement (current: Agreement, extendSec: number): Uint8Array<ArrayBuffer> {
+  return Agreement.encode({ ...current, end: current.end + BigInt(extendSec * 1000), version: current.version + 1 })
+}
+
 /** Extends the lease by `extendSec`: the next agreement version, signed here, countersigned there. */
 export async function renewLease (ctx: ConsumerContext, record: ConsumerLease, extendSec: number): Promise<ConsumerLease> {
   if (record.status !== 'active') throw new LeaseNotActiveError(`lease ${record.leaseId} is ${record.status}; only an active lease can be renewed`)
-  const current = Agreement.decode(signedLeaseInRecord(record).agreement)
-  const next = Agreement.encode({ ...current, end: current.end + BigInt(extendSec * 1000), version: current.version + 1 })
+  const next = renewedAgreement(Agreement.decode(signedLeaseInRecord(record).agreement), extendSec)
   const answer = await exchange(ctx, record, { renew: { agreement: next, consumerSignature: await signAgreement(ctx.privateKey, next) } })
   // the lease ran out (or was released) before the renewal arrived: recorded, and an error to the caller
   if (answer.ended != null) return granted(await storeEnded(ctx, record, answer.ended))
