@@ -30,7 +30,7 @@ export const LabelsSchema = Type.Array(Type.String({ pattern: LABEL_PATTERN, des
 export const PriceSchema = Type.Object({
   microsPerGpuHour: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Price of one GPU for one hour in millionths of the currency unit' }),
   currency: Type.String({ pattern: CURRENCY_PATTERN, description: 'ISO 4217 code or ticker in upper case, e.g. USD' })
-}, strict)
+}, { ...strict, description: 'A price per GPU-hour' })
 export type Price = Static<typeof PriceSchema>
 
 export const PoolSpecSchema = Type.Object({
@@ -48,8 +48,8 @@ export const PoolSpecSchema = Type.Object({
   labels: Type.Optional(LabelsSchema),
   price: Type.Optional(PriceSchema),
   floorMicrosPerGpuHour: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'The lowest price per GPU-hour the provider accepts in negotiation (same currency as price); default: the price itself' })),
-  minLeaseSec: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC })),
-  maxLeaseSec: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC }))
+  minLeaseSec: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC, description: 'Shortest lease granted, seconds; default provider.minLeaseSec' })),
+  maxLeaseSec: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC, description: 'Longest lease granted, seconds; default provider.maxLeaseSec' }))
 }, strict)
 export type PoolSpec = Static<typeof PoolSpecSchema>
 

@@ -10,36 +10,36 @@ import { PriceShapeSchema, priceShape } from '../units/price-shape.ts'
 import type { SearchHit } from './search.ts'
 
 export const OfferViewSchema = Type.Object({
-  cpi: Type.String(),
+  cpi: Type.String({ description: 'cpi:<provider>/<pool>: what a lease asks for' }),
   provider: Type.String({ description: 'PeerId of the provider (and signer)' }),
-  pool: Type.String(),
-  seq: Type.Integer(),
-  issuedAt: Type.Integer({ description: 'unix ms' }),
-  expiresAt: Type.Integer({ description: 'unix ms' }),
+  pool: Type.String({ description: 'The pool name, the last part of the CPI' }),
+  seq: Type.Integer({ description: "The offer's sequence number: of two offers of one CPI, the higher is the later word" }),
+  issuedAt: Type.Integer({ description: 'unix ms, when the provider signed it' }),
+  expiresAt: Type.Integer({ description: 'unix ms; past it the offer is no longer valid' }),
   resource: Type.Object({
-    vendor: Type.String(),
-    model: Type.String(),
-    class: Type.String(),
-    gpuMemoryMib: Type.Integer(),
-    totalGpus: Type.Integer(),
-    availableGpus: Type.Integer(),
-    interconnect: Type.String(),
-    cpuCores: Type.Integer(),
-    ramGib: Type.Integer(),
-    diskGib: Type.Integer(),
-    bandwidthMbps: Type.Integer()
-  }),
-  region: Type.String(),
-  labels: Type.Array(Type.String()),
+    vendor: Type.String({ description: 'GPU vendor in lower case, e.g. nvidia' }),
+    model: Type.String({ description: 'GPU model as the vendor names it, e.g. NVIDIA H100 80GB HBM3' }),
+    class: Type.String({ description: 'gpu/<vendor slug>/<model slug>, e.g. gpu/nvidia/h100-80gb-hbm3: what the capability key and filters are made of' }),
+    gpuMemoryMib: Type.Integer({ description: 'Memory of one GPU in MiB' }),
+    totalGpus: Type.Integer({ description: 'GPUs in the pool' }),
+    availableGpus: Type.Integer({ description: 'GPUs free to lease when the offer (or the newer price update, see livePrice) was signed' }),
+    interconnect: Type.String({ description: 'pcie, nvlink, sxm, infiniband…' }),
+    cpuCores: Type.Integer({ description: 'CPU cores that come with the pool; 0: not stated' }),
+    ramGib: Type.Integer({ description: 'RAM that comes with the pool, GiB; 0: not stated' }),
+    diskGib: Type.Integer({ description: 'Disk that comes with the pool, GiB; 0: not stated' }),
+    bandwidthMbps: Type.Integer({ description: 'Network bandwidth, Mbit/s; 0: not stated' })
+  }, { description: 'What the pool is' }),
+  region: Type.String({ description: 'Where the pool is, e.g. cn-east-1' }),
+  labels: Type.Array(Type.String(), { description: 'Free-form tags a filter can ask for (label=spot)' }),
   price: PriceShapeSchema,
-  minLeaseSec: Type.Integer(),
-  maxLeaseSec: Type.Integer(),
-  addrs: Type.Array(Type.String()),
-  source: Type.Union([Type.Literal('direct'), Type.Literal('dht'), Type.Literal('cache')]),
-  rttMs: Type.Optional(Type.Number()),
+  minLeaseSec: Type.Integer({ description: 'Shortest lease the provider grants, seconds' }),
+  maxLeaseSec: Type.Integer({ description: 'Longest lease the provider grants, seconds' }),
+  addrs: Type.Array(Type.String(), { description: "The provider's multiaddrs, as it signed them" }),
+  source: Type.Union([Type.Literal('direct'), Type.Literal('dht'), Type.Literal('cache')], { description: 'Where this node got it: from the provider itself, from a DHT record, or from its cache of earlier answers' }),
+  rttMs: Type.Optional(Type.Number({ description: "Round-trip time to the provider, when this node is connected to it" })),
   livePrice: Type.Optional(Type.Boolean({ description: 'price, availableGpus and seq come from a price update newer than the signed offer' })),
-  local: Type.Optional(Type.Literal(true, { description: "one of this node's own offers: never a lease candidate for this node" }))
-})
+  local: Type.Optional(Type.Literal(true, { description: "one of this node's own offers: shown, but never a lease candidate for this node (a node never leases from itself)" }))
+}, { title: 'Offer', description: 'A verified offer as offers_search and offers_get return it: the signed fields, plus where it came from.' })
 export type OfferView = Static<typeof OfferViewSchema>
 
 function addrText (bytes: Uint8Array): string {

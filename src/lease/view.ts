@@ -18,15 +18,15 @@ import type { SignedLease } from './pb/lease.ts'
 const END_REASONS = ['released by the consumer', 'reached its end'] as const
 
 export const LeaseViewSchema = Type.Object({
-  leaseId: Type.String(),
+  leaseId: Type.String({ description: 'The lease id (32 lower-case hex characters)' }),
   role: Type.Union([Type.Literal('consumer'), Type.Literal('provider')], { description: 'This node\'s side of the lease' }),
-  status: Type.Union(['pending', 'active', 'released', 'expired', 'failed'].map(s => Type.Literal(s)), { description: 'pending: accepted, not yet confirmed by the provider' }),
-  cpi: Type.String(),
-  provider: Type.String(),
-  consumer: Type.Optional(Type.String()),
-  gpus: Type.Integer(),
+  status: Type.Union(['pending', 'active', 'released', 'expired', 'failed'].map(s => Type.Literal(s)), { description: 'pending: accepted, not yet confirmed by the provider; active: granted and holding GPUs; released: ended early by the consumer; expired: reached its end; failed: never granted' }),
+  cpi: Type.String({ description: 'The pool leased, cpi:<provider>/<pool>' }),
+  provider: Type.String({ description: 'PeerId of the provider' }),
+  consumer: Type.Optional(Type.String({ description: 'PeerId of the consumer. This and price, start, end, version and signed come from the co-signed agreement: absent until the lease is granted (pending, failed)' })),
+  gpus: Type.Integer({ description: 'GPUs leased' }),
   price: Type.Optional(PriceShapeSchema),
-  start: Type.Optional(Type.Integer({ description: 'unix ms' })),
+  start: Type.Optional(Type.Integer({ description: 'unix ms, the agreed start' })),
   end: Type.Optional(Type.Integer({ description: 'unix ms: the agreed end' })),
   endedAt: Type.Optional(Type.Integer({ description: 'unix ms: when a released or expired lease stopped holding GPUs' })),
   endReason: Type.Optional(Type.Union(END_REASONS.map(r => Type.Literal(r)), { description: 'Why it ended: released early by the consumer, or reached its agreed end' })),
@@ -37,14 +37,14 @@ export const LeaseViewSchema = Type.Object({
     currency: Type.String()
   }, { description: 'Of an ended lease: what it owes for the time it held the GPUs' })),
   version: Type.Optional(Type.Integer({ description: '1, then +1 per renewal' })),
-  access: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'From the provider\'s start hook' })),
+  access: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'How to reach what was leased: the JSON object the provider\'s start hook printed (its keys are the provider\'s to choose, e.g. host and user); {} when the provider runs no start hook' })),
   signed: Type.Optional(Type.Object({
-    agreement: Type.String({ description: 'base64 of the Agreement both peers signed' }),
-    providerSignature: Type.String(),
-    consumerSignature: Type.String()
-  })),
+    agreement: Type.String({ description: 'The Agreement both peers signed (docs/PROTOCOL.md §8), its protobuf bytes in base64 without padding' }),
+    providerSignature: Type.String({ description: "The provider's signature of the agreement (docs/PROTOCOL.md §8), base64 without padding" }),
+    consumerSignature: Type.String({ description: "The consumer's signature of the agreement (docs/PROTOCOL.md §8), base64 without padding" })
+  }, { description: 'The co-signed bytes: both sides return the same, so a client can check that both hold the same lease' })),
   error: Type.Optional(Type.String({ description: 'Why a pending lease failed' }))
-})
+}, { title: 'Lease', description: 'A lease as this node holds it, as consumer or as provider (lease_*, provider_leases).' })
 export type LeaseView = Static<typeof LeaseViewSchema>
 
 function terms (lease: SignedLease) {

@@ -1,5 +1,5 @@
 /** Lotus's model: a caller with no token reads; the repo's token can do everything. */
-const PERMISSIONS = ['read', 'write', 'admin'] as const
+export const PERMISSIONS = ['read', 'write', 'admin'] as const
 export type Permission = typeof PERMISSIONS[number]
 
 export function isPermission (value: unknown): value is Permission {

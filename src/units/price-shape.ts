@@ -11,10 +11,10 @@ import { unitsText } from './price.ts'
  * exact micro-units and, beside them, the decimal as the CLI takes it.
  */
 export const PriceShapeSchema = Type.Object({
-  microsPerGpuHour: Type.Integer({ description: 'Millionths of the currency unit per GPU-hour' }),
-  currency: Type.String(),
-  perGpuHour: Type.String({ description: 'The same price as a decimal string, as the CLI takes it, e.g. "2.5"' })
-})
+  microsPerGpuHour: Type.Integer({ description: 'Exact: integer millionths of the currency unit per GPU-hour, as params take it' }),
+  currency: Type.String({ description: 'ISO 4217 code or ticker in upper case, e.g. USD' }),
+  perGpuHour: Type.String({ description: 'The same price as a decimal string, never rounded, as the CLI takes it (--price 2.5), e.g. "2.5"' })
+}, { title: 'Price', description: 'A price per GPU-hour, in one shape in every result (offers, price updates, leases, pools).' })
 export type PriceShape = Static<typeof PriceShapeSchema>
 
 export function priceShape (microsPerGpuHour: number | bigint, currency: string): PriceShape {

@@ -177,7 +177,7 @@ describe('leases between two daemons', () => {
     await expect(badId).rejects.toMatchObject({ code: -32602, data: { path: '/leaseId', problem: 'expected the lease id (32 hex characters), got "x"' } })
     await expect(badId).rejects.not.toMatchObject({ message: expect.stringMatching(/Expected string|\^\[0-9a-f\]/) })
     await expect(consumer.admin.call('lease_request', { cpi, gpus: 0, durationSec: 60, maxPrice: price(1) }))
-      .rejects.toMatchObject({ code: -32602, data: { path: '/gpus', problem: 'expected a whole number from 1 to 1024, got 0' } })
+      .rejects.toMatchObject({ code: -32602, data: { path: '/gpus', problem: 'GPUs to lease: expected a whole number from 1 to 1024, got 0' } })
     await expect(consumer.anonymous.call('offers_search', { filter: '', sort: 'cheap' }))
       .rejects.toMatchObject({ code: -32602, data: { path: '/sort', problem: expect.stringMatching(/: expected one of "price", "free", "rtt", got "cheap"$/) } })
     await expect(consumer.anonymous.call('lease_get', { leaseId: '0'.repeat(32), extra: 1 }))

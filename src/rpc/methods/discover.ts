@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { defineMethod, type MethodRegistry } from '../registry.ts'
-import { openRpcDocument } from '../openrpc.ts'
+import { openRpcDocument, OpenRpcDocumentSchema } from '../openrpc.ts'
 import { VERSION } from '../../package.ts'
 
 export function rpcDiscover (registry: MethodRegistry) {
@@ -9,7 +9,7 @@ export function rpcDiscover (registry: MethodRegistry) {
     summary: 'The OpenRPC document of this API',
     permission: 'read',
     params: Type.Object({}, { additionalProperties: false }),
-    result: Type.Object({ openrpc: Type.String() }, { additionalProperties: true, description: 'An OpenRPC 1.x document' }),
+    result: OpenRpcDocumentSchema,
     handler: () => openRpcDocument(registry.list(), VERSION)
   })
 }

@@ -24,7 +24,7 @@ import { pricesSubscribe } from './prices/subscribe.ts'
 import { pricesUnsubscribe } from './prices/unsubscribe.ts'
 
 /** The API's namespaces, as in DESIGN: one per part of the node. */
-const RPC_NAMESPACES = ['node', 'offers', 'prices', 'lease', 'provider'] as const
+export const RPC_NAMESPACES = ['node', 'offers', 'prices', 'lease', 'provider'] as const
 
 /** The registry of every method, each given the parts of the node it calls. */
 export function nodeMethods (components: RpcComponents): MethodRegistry {

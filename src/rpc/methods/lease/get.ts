@@ -10,6 +10,7 @@ export function leaseGet (components: Pick<RpcComponents, 'leases' | 'ledger'>) 
   return defineMethod({
     name: 'lease_get',
     summary: 'One lease, as this node holds it (as consumer or as provider)',
+    description: 'A lease this node does not hold is -32002.',
     permission: 'read',
     params: Type.Object({ leaseId: LeaseIdSchema }, { additionalProperties: false }),
     result: LeaseViewSchema,

@@ -8,6 +8,7 @@ export function leaseRenew (components: Pick<RpcComponents, 'leases'>) {
   return defineMethod({
     name: 'lease_renew',
     summary: 'Extend a lease this node holds as consumer; both peers sign the new version',
+    description: 'The new version is version + 1. A lease the provider has ended meanwhile (it ran out) is -32013, recorded as it ended; one that is not active here is -32000 (LeaseNotActiveError).',
     permission: 'write',
     params: Type.Object({
       leaseId: LeaseIdSchema,

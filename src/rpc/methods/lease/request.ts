@@ -12,20 +12,23 @@ export function leaseRequest (components: Pick<RpcComponents, 'peerId' | 'leases
   return defineMethod({
     name: 'lease_request',
     summary: 'Negotiate a lease with a provider: by CPI, or the cheapest offer matching a filter',
-    description: 'With a filter, matching offers of other nodes are tried cheapest first (this node never leases from itself) and the next is tried when one refuses. The lease is held co-signed by both peers. The lease returned is always active, granted by the provider. A lease accepted but not confirmed fails with -32011 and stays pending (lease_get shows it) until the provider answers; one the provider then holds no record of fails with -32012 (failed), one it reports over with -32013.',
+    description: 'Give exactly one of cpi and filter. Negotiates a lease (docs/PROTOCOL.md §8): with cpi, with that pool; with filter, with the cheapest matching offers of other nodes in turn (this node never leases from itself), falling back to the next when one refuses, cannot be reached before the Accept, or says after the Accept that it holds no lease for it (-32012 from that provider): no lease exists there in each case. An unconfirmed Grant (-32011) ends the request, since that lease may exist; it stays pending (lease_get shows it) until the provider answers. The lease returned is always active, co-signed by both peers. Errors: -32010 with the provider\'s reason; -32011 when the Grant was not confirmed; -32012 when the provider, asked after a lost Grant, has no lease for it (with a filter: when no offer granted one and none refused); -32013 when it says the lease is over already; -32602 for a CPI of this node\'s own pools; -32002 when no offer matches the filter; -32003 (LeaseTimeoutError) when the provider did not answer a step in time; -32000 (LeaseStreamError) when the stream could not be opened or was reset. data.name says which.',
     permission: 'write',
     params: Type.Object({
       cpi: Type.Optional(CpiParamSchema),
       filter: Type.Optional(FilterParamSchema),
-      gpus: Type.Integer({ minimum: 1, maximum: 1024 }),
-      durationSec: Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600 }),
-      maxPrice: PriceSchema,
+      gpus: Type.Integer({ minimum: 1, maximum: 1024, description: 'GPUs to lease' }),
+      durationSec: Type.Integer({ minimum: 1, maximum: 7 * 24 * 3600, description: 'Length of the lease, seconds' }),
+      maxPrice: Type.Object(PriceSchema.properties, { additionalProperties: false, description: 'The highest price per GPU-hour accepted' }),
       bidMicrosPerGpuHour: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'Counter-offer with this price first; maxPrice is still accepted in the end' })),
       attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ATTEMPTS, description: 'With a filter: offers tried at most (default 5)' }))
     }, { additionalProperties: false }),
     result: Type.Object({
       lease: LeaseViewSchema,
-      refusals: Type.Array(Type.Object({ cpi: Type.String(), reason: Type.String() }), { description: 'Offers that refused before this one granted' })
+      refusals: Type.Array(Type.Object({
+        cpi: Type.String({ description: 'The offer passed over' }),
+        reason: Type.String({ description: 'Why, as the error that passed it over says' })
+      }), { description: 'Offers passed over before this one granted, with why' })
     }),
     handler: async params => {
       if ((params.cpi == null) === (params.filter == null)) throw new InvalidParamsError('', 'give either cpi or filter')

@@ -13,13 +13,14 @@ export function nodeConnect (components: Pick<RpcComponents, 'libp2p' | 'discove
   return defineMethod({
     name: 'node_connect',
     summary: 'Dial a peer by multiaddr (with /p2p/<peerId>) and keep it connected',
+    description: `Dials the peer (at most ${DIAL_TIMEOUT_MS / 1000} s), tags it keep-alive so that libp2p redials it after a drop or a restart, and fetches its offers into the search cache (at most discovery.fetchTimeoutMs). A search right after node_connect therefore asks this peer too, whether or not the DHT or gossip has named it yet. A dial that fails is -32000; data.name names the cause.`,
     permission: 'write',
     params: Type.Object({
-      multiaddr: Type.String({ minLength: 1, description: 'e.g. /ip4/127.0.0.1/tcp/7781/p2p/12D3KooW...' })
+      multiaddr: Type.String({ minLength: 1, description: 'Must end in /p2p/<peerId>, e.g. /ip4/127.0.0.1/tcp/7781/p2p/12D3KooW...' })
     }, { additionalProperties: false }),
     result: Type.Object({
-      peerId: Type.String(),
-      remoteAddr: Type.String(),
+      peerId: Type.String({ description: "The peer's PeerId" }),
+      remoteAddr: Type.String({ description: 'The multiaddr of the connection' }),
       offers: Type.Integer({ minimum: 0, description: 'Live offers the peer has; fetched into the search cache, so a search right after connect asks this peer too' })
     }),
     handler: async (params, ctx) => {

@@ -41,10 +41,10 @@ const NodeHealthResult = Type.Object({
   level: Type.Union(HEALTH_LEVELS.map(l => Type.Literal(l)), { description: 'ok, degraded or failing: the worst level among the reasons' }),
   reasons: Type.Array(HealthReason, { description: 'Why the level is not ok; empty when it is' }),
   status: Type.Union(NODE_STATUSES.map(s => Type.Literal(s)), { description: 'Node lifecycle state: starting, running, stopping or stopped' }),
-  peers: Type.Integer(),
+  peers: Type.Integer({ description: 'Connected peers' }),
   dhtPeers: Type.Integer({ description: 'Connected peers that speak our DHT protocol' }),
   minPeers: Type.Integer({ description: 'network.minPeers: fewer connections than this is degraded' }),
-  uptimeSec: Type.Number()
+  uptimeSec: Type.Number({ description: 'Seconds since the node started' })
 })
 
 export type NodeHealth = Static<typeof NodeHealthResult>
@@ -88,6 +88,7 @@ export function nodeHealth (components: Pick<RpcComponents, 'node' | 'config' | 
   return defineMethod({
     name: 'node_health',
     summary: 'How the node is doing: ok, degraded or failing, with the reasons',
+    description: 'The reasons and their levels are listed under Health. GET /health answers the same report: 200 for ok and degraded, 503 for failing.',
     permission: 'read',
     params: Type.Object({}, { additionalProperties: false }),
     result: NodeHealthResult,

@@ -4,17 +4,18 @@ import type { RpcComponents } from '../components.ts'
 
 export const NodePeer = Type.Object({
   peerId: Type.String(),
-  connected: Type.Boolean(),
+  connected: Type.Boolean({ description: 'false: only known from the peer store (with all)' }),
   addrs: Type.Array(Type.String(), { description: 'Remote addresses of open connections, or known addresses when not connected' }),
-  direction: Type.Optional(Type.Union([Type.Literal('inbound'), Type.Literal('outbound')])),
+  direction: Type.Optional(Type.Union([Type.Literal('inbound'), Type.Literal('outbound')], { description: 'Who dialled the first open connection' })),
   rttMs: Type.Optional(Type.Number({ description: 'Round-trip time measured by the connection monitor' })),
-  protocols: Type.Array(Type.String())
+  protocols: Type.Array(Type.String(), { description: 'Protocols the peer said it speaks (identify)' })
 })
 
 export function nodePeers (components: Pick<RpcComponents, 'libp2p' | 'peerId'>) {
   return defineMethod({
     name: 'node_peers',
     summary: 'Connected peers; with all, every peer in the peer store',
+    description: 'Connected peers first, then the others, each group by PeerId.',
     permission: 'read',
     params: Type.Object({
       all: Type.Optional(Type.Boolean({ description: 'Also list known peers that are not connected' }))

@@ -9,10 +9,11 @@ export function offersGet (components: Pick<RpcComponents, 'discovery'>) {
   return defineMethod({
     name: 'offers_get',
     summary: 'The current verified offer of one CPI: from its provider, else from the DHT',
+    description: 'An offer found nowhere is -32002.',
     permission: 'read',
     params: Type.Object({
       cpi: CpiParamSchema,
-      timeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: SEARCH_MAX_TIMEOUT_MS }))
+      timeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: SEARCH_MAX_TIMEOUT_MS, description: 'Deadline; discovery.searchTimeoutMs by default' }))
     }, { additionalProperties: false }),
     result: OfferViewSchema,
     handler: async ({ cpi, timeoutMs }) => {

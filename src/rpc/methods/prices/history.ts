@@ -20,8 +20,8 @@ export function pricesHistory (components: Pick<RpcComponents, 'pricing'>) {
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PRICES_MAX_LIMIT, description: `At most this many (default ${PRICES_DEFAULT_LIMIT})` }))
     }, { additionalProperties: false }),
     result: Type.Object({
-      cpi: Type.String(),
-      updates: Type.Array(PriceViewSchema),
+      cpi: Type.String({ description: 'The CPI asked for' }),
+      updates: Type.Array(PriceViewSchema, { description: 'Oldest first' }),
       more: Type.Boolean({ description: 'More entries match: ask again with since = the last issuedAt + 1' })
     }),
     handler: async ({ cpi, since, until, limit }) => {

@@ -10,7 +10,7 @@ export function pricesSubscribe (components: Pick<RpcComponents, 'pricing'>) {
   return defineMethod({
     name: 'prices_subscribe',
     summary: 'Subscribe to live price updates that match a filter (WebSocket only)',
-    description: `Each update this node's price book admits that matches arrives as a "${PRICES_NOTIFICATION}" notification: {"subscription": id, "result": update}. result.matches is false on the update that takes a CPI out of the filter (or withdraws it). At most rpc.maxSubscriptionsPerConnection per connection (-32004 past it); all end when the connection closes.`,
+    description: `Each update this node's price book admits that matches arrives as a "${PRICES_NOTIFICATION}" notification: {"subscription": id, "result": update}, see Subscriptions. result.matches is false on the update that takes a CPI out of the filter (or withdraws it). The response always arrives before the first notification. At most rpc.maxSubscriptionsPerConnection (default 64) per connection (-32004 past it); all end when the connection closes.`,
     permission: 'read',
     transport: 'ws',
     params: Type.Object({

@@ -9,7 +9,7 @@ export function providerAddPool (components: Pick<RpcComponents, 'peerId' | 'inv
   return defineMethod({
     name: 'provider_addPool',
     summary: 'Add a pool, or replace one added before; it is kept across restarts and offered at once',
-    description: 'Fields left out come from the provider section of the config (region, labels, price, lease bounds). A floor above the price is refused (-32602 naming floorMicrosPerGpuHour).',
+    description: 'The params are the pool. Fields left out come from the provider section of the config (region, labels, price, lease bounds). A floor above the pool\'s price (its own, else provider.price) is refused, not lowered: -32602 with data.path /floorMicrosPerGpuHour.',
     permission: 'admin',
     params: PoolSpecSchema,
     result: PoolViewSchema,

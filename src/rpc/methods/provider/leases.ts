@@ -12,14 +12,14 @@ export function providerLeases (components: Pick<RpcComponents, 'leases' | 'inve
       activeOnly: Type.Optional(Type.Boolean({ description: 'Only leases that hold GPUs now' }))
     }, { additionalProperties: false }),
     result: Type.Object({
-      leases: Type.Array(LeaseViewSchema),
+      leases: Type.Array(LeaseViewSchema, { description: 'The leases this node granted' }),
       pools: Type.Array(Type.Object({
-        pool: Type.String(),
-        total: Type.Integer(),
+        pool: Type.String({ description: 'Pool name' }),
+        total: Type.Integer({ description: 'GPUs in the pool' }),
         held: Type.Integer({ description: 'GPUs under quotes not yet accepted' }),
-        leased: Type.Integer(),
-        free: Type.Integer()
-      }))
+        leased: Type.Integer({ description: 'GPUs under active leases' }),
+        free: Type.Integer({ description: 'total − held − leased' })
+      }), { description: 'Per pool, from the ledger' })
     }),
     handler: async ({ activeOnly }) => ({
       leases: (await components.leases.providerLeases(activeOnly === true)).map(providerLeaseView),

@@ -7,29 +7,29 @@ import { unitsText } from '../../../units/price.ts'
 
 /** A pool as provider_* methods return it. */
 export const PoolViewSchema = Type.Object({
-  name: Type.String(),
-  cpi: Type.String(),
-  source: Type.Union([Type.Literal('detected'), Type.Literal('config'), Type.Literal('rpc')]),
-  vendor: Type.String(),
-  model: Type.String(),
-  class: Type.String(),
-  gpus: Type.Integer(),
-  availableGpus: Type.Integer(),
-  gpuMemoryMib: Type.Integer(),
-  interconnect: Type.String(),
-  cpuCores: Type.Integer(),
-  ramGib: Type.Integer(),
-  diskGib: Type.Integer(),
-  bandwidthMbps: Type.Integer(),
-  region: Type.String(),
-  labels: Type.Array(Type.String()),
+  name: Type.String({ description: 'Pool name, the last part of its CPI' }),
+  cpi: Type.String({ description: 'cpi:<peerId>/<name>, with this node\'s PeerId' }),
+  source: Type.Union([Type.Literal('detected'), Type.Literal('config'), Type.Literal('rpc')], { description: 'Where the pool comes from: nvidia-smi, config.json, or provider_addPool' }),
+  vendor: Type.String({ description: 'GPU vendor in lower case' }),
+  model: Type.String({ description: 'GPU model as the vendor names it' }),
+  class: Type.String({ description: 'gpu/<vendor slug>/<model slug>, as its offer carries it' }),
+  gpus: Type.Integer({ description: 'GPUs in the pool' }),
+  availableGpus: Type.Integer({ description: 'GPUs neither leased nor held under an open quote' }),
+  gpuMemoryMib: Type.Integer({ description: 'Memory of one GPU in MiB' }),
+  interconnect: Type.String({ description: 'pcie, nvlink, sxm, infiniband…' }),
+  cpuCores: Type.Integer({ description: 'CPU cores that come with the pool; 0: not stated' }),
+  ramGib: Type.Integer({ description: 'RAM that comes with the pool, GiB; 0: not stated' }),
+  diskGib: Type.Integer({ description: 'Disk that comes with the pool, GiB; 0: not stated' }),
+  bandwidthMbps: Type.Integer({ description: 'Network bandwidth, Mbit/s; 0: not stated' }),
+  region: Type.String({ description: 'Where the pool is, e.g. cn-east-1' }),
+  labels: Type.Array(Type.String(), { description: 'Free-form tags a filter can ask for' }),
   price: PriceShapeSchema,
   floorMicrosPerGpuHour: Type.Integer({ description: 'The lowest price per GPU-hour accepted in negotiation, in the price\'s currency; never above the price' }),
   floorPerGpuHour: Type.String({ description: 'The floor as a decimal string, as the CLI takes it' }),
-  minLeaseSec: Type.Integer(),
-  maxLeaseSec: Type.Integer(),
+  minLeaseSec: Type.Integer({ description: 'Shortest lease granted, seconds' }),
+  maxLeaseSec: Type.Integer({ description: 'Longest lease granted, seconds' }),
   offered: Type.Boolean({ description: 'A signed offer for the pool is being served' })
-})
+}, { title: 'Pool', description: 'A pool of this node as provider_pools, provider_addPool and provider_setPrice return it.' })
 
 export type PoolView = Static<typeof PoolViewSchema>
 

@@ -7,6 +7,7 @@ export function providerPools (components: Pick<RpcComponents, 'peerId' | 'inven
   return defineMethod({
     name: 'provider_pools',
     summary: 'The pools this node offers: detected, declared in config and added over RPC',
+    description: 'Each with its CPI, free and total GPUs, price and floor, and whether an offer is being served.',
     permission: 'read',
     params: Type.Object({}, { additionalProperties: false }),
     result: Type.Array(PoolViewSchema),

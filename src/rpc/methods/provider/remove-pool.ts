@@ -8,6 +8,7 @@ export function providerRemovePool (components: Pick<RpcComponents, 'peerId' | '
   return defineMethod({
     name: 'provider_removePool',
     summary: 'Remove a pool added over RPC; its offer is withdrawn from the DHT',
+    description: 'Leases already granted from it run to their end. An unknown pool is -32002; a pool detected or declared in config.json cannot be removed here (-32000).',
     permission: 'admin',
     params: Type.Object({
       name: PoolNameSchema

@@ -8,7 +8,7 @@ export function providerSetPrice (components: Pick<RpcComponents, 'peerId' | 'in
   return defineMethod({
     name: 'provider_setPrice',
     summary: 'Set a pool\'s price: a price update goes out at once and the offer is re-published',
-    description: 'Works for pools of every source and is kept across restarts, until the pool\'s declared price changes (config.json edited, or the pool added again with another price).',
+    description: 'Works for pools of every source (detected, config, RPC). The price is kept in the node\'s database across restarts until the pool\'s declared price changes (config.json edited, or the pool added again with another price): the declaration is then the later word. The floor never exceeds the price: a price set below the floor lowers the floor to it, a price in another currency sets the floor to the new price, a price raised leaves the declared floor as it is (and a price set back to the declared one brings the declared floor back). An unknown pool is -32002.',
     permission: 'write',
     params: Type.Object({
       pool: PoolNameSchema,
