@@ -40,7 +40,7 @@ const HealthReason = Type.Object({
 const NodeHealthResult = Type.Object({
   level: Type.Union(HEALTH_LEVELS.map(l => Type.Literal(l)), { description: 'ok, degraded or failing: the worst level among the reasons' }),
   reasons: Type.Array(HealthReason, { description: 'Why the level is not ok; empty when it is' }),
-  status: Type.Union(NODE_STATUSES.map(s => Type.Literal(s)), { description: 'Node lifecycle state: starting, running, stopping or stopped' }),
+  status: Type.Union(NODE_STATUSES.map(s => Type.Literal(s)), { description: 'Node lifecycle state' }),
   peers: Type.Integer({ description: 'Connected peers' }),
   dhtPeers: Type.Integer({ description: 'Connected peers that speak our DHT protocol' }),
   minPeers: Type.Integer({ description: 'network.minPeers: fewer connections than this is degraded' }),
