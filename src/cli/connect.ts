@@ -5,17 +5,15 @@
  * live process holding the repo lock, nobody listens at its address.
  */
 import { existsSync, readFileSync } from 'node:fs'
+import { ErrorCode } from '../error-codes.ts'
+import { defineError } from '../errors.ts'
 import { repoLayout } from '../repo/layout.ts'
 import { RpcClient, RpcUnreachableError } from '../rpc/client.ts'
 import { readTokenFile } from '../repo/token.ts'
 import { lockHolder } from '../repo/lock.ts'
 
-export class NoDaemonError extends Error {
-  constructor (message: string) {
-    super(message)
-    this.name = 'NoDaemonError'
-  }
-}
+/** No daemon runs for the repo, or none answers at its address (a client-side failure, never on the wire). */
+export const NoDaemonError = defineError('NoDaemonError', 'CPNET_NO_DAEMON', ErrorCode.INTERNAL_ERROR)
 
 export interface ClientOptions {
   repo: string

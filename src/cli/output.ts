@@ -103,17 +103,11 @@ export const CLI_ERROR_CODES = {
   other: 'CPNET_ERROR'
 } as const
 
-/** Client-side errors that have a name but no code (matched on `name`, as src/errors.ts says). */
-const CODE_BY_NAME: Record<string, string> = {
-  NoDaemonError: 'CPNET_NO_DAEMON',
-  RpcUnreachableError: 'CPNET_UNREACHABLE'
-}
-
 export function jsonError (err: unknown): JsonError {
-  const e = err as { code?: unknown, data?: unknown, message?: unknown, name?: unknown }
+  const e = err as { code?: unknown, data?: unknown, message?: unknown }
   const code = typeof e.code === 'number' || (typeof e.code === 'string' && e.code.startsWith('CPNET_'))
     ? e.code
-    : CODE_BY_NAME[String(e.name)] ?? CLI_ERROR_CODES.other
+    : CLI_ERROR_CODES.other
   const message = typeof e.message === 'string' ? e.message : String(err)
   return { error: { code, message, ...(e.data !== undefined ? { data: e.data } : {}) } }
 }

@@ -1,4 +1,5 @@
 /** Discovery's errors: named classes with stable codes, matched by `name`. */
+import { ErrorCode } from '../error-codes.ts'
 import { defineError } from '../errors.ts'
 
 /** Why an offer was refused; stable strings, logged and tested. */
@@ -14,32 +15,26 @@ export type OfferRejection =
   | 'stale-seq'
   | 'wrong-key'
 
-/** A signed offer or DHT record that must not be stored, relayed or returned. */
-export class InvalidOfferError extends Error {
-  static readonly code = 'CPNET_OFFER_INVALID'
-  readonly code = InvalidOfferError.code
+/** A signed offer or DHT record that must not be stored, relayed or returned; it never reaches an RPC caller (searches drop it). */
+export class InvalidOfferError extends defineError('InvalidOfferError', 'CPNET_OFFER_INVALID', ErrorCode.INTERNAL_ERROR) {
   readonly reason: OfferRejection
   constructor (reason: OfferRejection, message: string) {
     super(`${reason}: ${message}`)
-    this.name = 'InvalidOfferError'
     this.reason = reason
   }
 }
 
 /** A filter expression that cannot be parsed; `field` names the culprit. */
-export class FilterSyntaxError extends Error {
-  static readonly code = 'CPNET_FILTER_INVALID'
-  readonly code = FilterSyntaxError.code
+export class FilterSyntaxError extends defineError('FilterSyntaxError', 'CPNET_FILTER_INVALID', ErrorCode.INVALID_PARAMS) {
   readonly field: string
   constructor (field: string, message: string) {
     super(message)
-    this.name = 'FilterSyntaxError'
     this.field = field
   }
 }
 
 /** A provider answered the fetch protocol with something unusable. */
-export const FetchProtocolError = defineError('FetchProtocolError', 'CPNET_FETCH_PROTOCOL')
+export const FetchProtocolError = defineError('FetchProtocolError', 'CPNET_FETCH_PROTOCOL', ErrorCode.SERVER_ERROR)
 
 /** No valid offer exists for the CPI. */
-export const OfferNotFoundError = defineError('OfferNotFoundError', 'CPNET_OFFER_NOT_FOUND')
+export const OfferNotFoundError = defineError('OfferNotFoundError', 'CPNET_OFFER_NOT_FOUND', ErrorCode.NOT_FOUND)

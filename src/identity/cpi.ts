@@ -9,6 +9,7 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { PeerId } from '@libp2p/interface'
+import { ErrorCode } from '../error-codes.ts'
 import { defineError } from '../errors.ts'
 
 const CPI_SCHEME = 'cpi:'
@@ -22,7 +23,7 @@ export interface Cpi {
   pool: string
 }
 
-export const InvalidCpiError = defineError('InvalidCpiError', 'CPNET_CPI_INVALID')
+export const InvalidCpiError = defineError('InvalidCpiError', 'CPNET_CPI_INVALID', ErrorCode.INVALID_PARAMS)
 
 function isPoolName (value: string): boolean {
   return POOL_NAME.test(value)

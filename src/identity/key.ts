@@ -5,11 +5,12 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
+import { ErrorCode } from '../error-codes.ts'
 import { defineError } from '../errors.ts'
 
 const KEY_FILE_MODE = 0o600
 
-export const KeyFileError = defineError('KeyFileError', 'CPNET_KEY_INVALID')
+export const KeyFileError = defineError('KeyFileError', 'CPNET_KEY_INVALID', ErrorCode.INTERNAL_ERROR)
 
 /** Writes a new key; refuses to overwrite an existing file. */
 export async function createKeyFile (path: string): Promise<PrivateKey> {

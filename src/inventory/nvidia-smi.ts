@@ -12,6 +12,7 @@ import { execFile } from 'node:child_process'
 import { DEFAULT_VENDOR } from './pool.ts'
 import type { PoolSpec } from '../config/pool-schema.ts'
 import { modelSlug } from './classes.ts'
+import { ErrorCode } from '../error-codes.ts'
 import { defineError } from '../errors.ts'
 
 const NVIDIA_SMI_ARGS = ['--query-gpu=index,uuid,name,memory.total', '--format=csv,noheader,nounits'] as const
@@ -25,7 +26,7 @@ export interface GpuInfo {
   memoryMib: number
 }
 
-export const NvidiaSmiError = defineError('NvidiaSmiError', 'CPNET_NVIDIA_SMI')
+export const NvidiaSmiError = defineError('NvidiaSmiError', 'CPNET_NVIDIA_SMI', ErrorCode.INTERNAL_ERROR)
 
 /** Parses the CSV output; throws NvidiaSmiError naming the first line it cannot read. */
 export function parseNvidiaSmi (output: string): GpuInfo[] {

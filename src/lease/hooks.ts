@@ -6,12 +6,13 @@
  * its timeout; anything else is a failure and the lease is refused.
  */
 import { spawn } from 'node:child_process'
+import { ErrorCode } from '../error-codes.ts'
 import { defineError } from '../errors.ts'
 
 /** More output than this is a broken hook, not access details. */
 const HOOK_MAX_OUTPUT_BYTES = 64 * 1024
 
-export const HookFailedError = defineError('HookFailedError', 'CPNET_LEASE_HOOK_FAILED')
+export const HookFailedError = defineError('HookFailedError', 'CPNET_LEASE_HOOK_FAILED', ErrorCode.INTERNAL_ERROR)
 
 export interface HookLease {
   leaseId: string

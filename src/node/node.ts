@@ -11,6 +11,7 @@ import type { Config } from '../config/schema.ts'
 import type { Logger } from '../log/logger.ts'
 import type { OpenRepo } from '../repo/repo.ts'
 import { openRepoDbs } from '../repo/databases.ts'
+import { ErrorCode } from '../error-codes.ts'
 import { defineError } from '../errors.ts'
 import { Bootstrapper } from '../host/bootstrap.ts'
 import { startParts, stopParts, type NamedPart, type NodeStatus } from '../host/lifecycle.ts'
@@ -42,8 +43,8 @@ export interface CpnetNodeInit {
 }
 
 
-/** Named like libp2p's own, so the API maps it to -32005 Unavailable. */
-export const NodeNotRunningError = defineError('NotStartedError', 'CPNET_NODE_NOT_RUNNING')
+/** The node is not started, or is stopping: -32005 Unavailable to an RPC caller. */
+export const NodeNotRunningError = defineError('NodeNotRunningError', 'CPNET_NODE_NOT_RUNNING', ErrorCode.UNAVAILABLE)
 
 export class CpnetNode {
   readonly repo: OpenRepo

@@ -2,6 +2,10 @@
  * A small JSON-RPC client over HTTP, for the CLI, the testnet and tests.
  * A JSON-RPC error comes back as RpcClientError with its code and data.
  */
+import { ErrorCode } from '../error-codes.ts'
+import { defineError } from '../errors.ts'
+
+/** A JSON-RPC error object the daemon answered with: its code is the wire's number, not a CPNET_* code. */
 export class RpcClientError extends Error {
   readonly code: number
   readonly data?: unknown
@@ -13,11 +17,10 @@ export class RpcClientError extends Error {
   }
 }
 
-/** The daemon could not be reached at all. */
-export class RpcUnreachableError extends Error {
+/** The daemon could not be reached at all (a client-side failure, never on the wire). */
+export class RpcUnreachableError extends defineError('RpcUnreachableError', 'CPNET_UNREACHABLE', ErrorCode.INTERNAL_ERROR) {
   constructor (url: string, cause: unknown) {
     super(`cannot reach the daemon at ${url}: ${(cause as Error).message}`, { cause })
-    this.name = 'RpcUnreachableError'
   }
 }
 

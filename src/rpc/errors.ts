@@ -1,35 +1,13 @@
 /**
- * JSON-RPC 2.0 error codes: the specification's own, then cpnet's domain codes
- * in the -32000 range reserved for servers. docs/RPC.md lists them; the numbers
- * are part of the API and never change meaning.
+ * JSON-RPC errors: the error object, the errors of the RPC layer itself
+ * (which carry their code and data as they go on the wire), and the mapping
+ * of whatever else a handler throws. The codes live in src/error-codes.ts,
+ * below every part, since each cpnet error declares its own.
  */
-export const ErrorCode = {
-  PARSE_ERROR: -32700,
-  INVALID_REQUEST: -32600,
-  METHOD_NOT_FOUND: -32601,
-  INVALID_PARAMS: -32602,
-  INTERNAL_ERROR: -32603,
-  /** A domain failure without a more specific code. */
-  SERVER_ERROR: -32000,
-  /** The caller's token lacks the method's permission. */
-  UNAUTHORIZED: -32001,
-  /** The named thing (peer, CPI, lease) does not exist. */
-  NOT_FOUND: -32002,
-  /** The operation ran past its deadline. */
-  TIMEOUT: -32003,
-  /** A per-connection or per-node limit was reached. */
-  LIMIT_EXCEEDED: -32004,
-  /** The node is starting or shutting down. */
-  UNAVAILABLE: -32005,
-  /** The provider refused the lease; data.reason is the protocol's Reject code (NO_CAPACITY, PRICE…). */
-  LEASE_REJECTED: -32010,
-  /** The lease was accepted but the provider has not confirmed it yet; it stays pending and is asked about again. */
-  LEASE_UNCONFIRMED: -32011,
-  /** The lease was accepted but never granted: the provider holds no lease for it (NOT_FOUND to the Query); none will exist. */
-  LEASE_FAILED: -32012,
-  /** The provider says the lease is over (released or expired): asked for or renewed too late. */
-  LEASE_ENDED: -32013
-} as const
+import { ErrorCode } from '../error-codes.ts'
+import { isCpnetError } from '../errors.ts'
+
+export { ErrorCode, type RpcErrorCode } from '../error-codes.ts'
 
 export interface JsonRpcErrorObject {
   code: number
@@ -85,39 +63,33 @@ export class LimitExceededError extends RpcError {
 }
 
 /**
- * Errors thrown by other parts (matched by `name`, as libp2p does) and the
- * code they get on the wire. Unknown errors become -32603.
+ * Errors that cpnet does not define, thrown by libp2p and its parts (matched
+ * by `name`, as libp2p does), and the code they get on the wire. cpnet's own
+ * errors declare their code (defineError) and need no entry here.
  */
-const CODES_BY_ERROR_NAME: Record<string, number> = {
+const CODES_OF_FOREIGN_ERRORS: Record<string, number> = {
   TimeoutError: ErrorCode.TIMEOUT,
   AbortError: ErrorCode.TIMEOUT,
   NotFoundError: ErrorCode.NOT_FOUND,
   InvalidParametersError: ErrorCode.INVALID_PARAMS,
   InvalidMultiaddrError: ErrorCode.INVALID_PARAMS,
-  NotStartedError: ErrorCode.UNAVAILABLE,
-  OfferNotFoundError: ErrorCode.NOT_FOUND,
-  PoolNotFoundError: ErrorCode.NOT_FOUND,
-  PoolConflictError: ErrorCode.SERVER_ERROR,
-  LeaseRejectedError: ErrorCode.LEASE_REJECTED,
-  LeaseUnconfirmedError: ErrorCode.LEASE_UNCONFIRMED,
-  LeaseFailedError: ErrorCode.LEASE_FAILED,
-  LeaseEndedError: ErrorCode.LEASE_ENDED,
-  LeaseUnknownError: ErrorCode.NOT_FOUND,
-  NoMatchingOfferError: ErrorCode.NOT_FOUND,
-  LeaseProtocolError: ErrorCode.SERVER_ERROR,
-  LeaseTimeoutError: ErrorCode.TIMEOUT,
-  LeaseStreamError: ErrorCode.SERVER_ERROR,
-  LeaseNotActiveError: ErrorCode.SERVER_ERROR,
-  InvalidCpiError: ErrorCode.INVALID_PARAMS,
-  SubscriptionLimitError: ErrorCode.LIMIT_EXCEEDED
+  NotStartedError: ErrorCode.UNAVAILABLE
+}
+
+function internal (message: string): JsonRpcErrorObject {
+  return { code: ErrorCode.INTERNAL_ERROR, message: 'Internal error', data: { message } }
 }
 
 export function toErrorObject (err: unknown): JsonRpcErrorObject {
   if (err instanceof RpcError) return err.toJSON()
   // `details`: what a domain error adds for programs (a Reject code, a lease id)
-  const e = err as { name?: string, message?: string, details?: Record<string, unknown> }
-  const code = CODES_BY_ERROR_NAME[e.name ?? '']
-  if (code != null) return { code, message: e.message ?? String(err), data: { name: e.name, ...e.details } }
-  return { code: ErrorCode.INTERNAL_ERROR, message: 'Internal error', data: { message: e.message ?? String(err) } }
+  if (isCpnetError(err)) {
+    // an error that should never reach a caller says no more than an unknown one
+    if (err.rpcCode === ErrorCode.INTERNAL_ERROR) return internal(err.message)
+    return { code: err.rpcCode, message: err.message, data: { name: err.name, ...err.details } }
+  }
+  const e = err as { name?: string, message?: string }
+  const code = CODES_OF_FOREIGN_ERRORS[e.name ?? '']
+  if (code != null) return { code, message: e.message ?? String(err), data: { name: e.name } }
+  return internal(e.message ?? String(err))
 }
-

@@ -8,15 +8,16 @@
  */
 import type { TSchema } from '@sinclair/typebox'
 import type { MethodDefinition } from './registry.ts'
+import { ErrorCode } from '../error-codes.ts'
 import { defineError } from '../errors.ts'
 
 export const GENERATED_BEGIN = '<!-- BEGIN GENERATED METHODS -->'
 export const GENERATED_END = '<!-- END GENERATED METHODS -->'
 
 /** The document has no generated block, or its markers are out of order. */
-export const GeneratedBlockError = defineError('GeneratedBlockError', 'CPNET_RPC_REFERENCE_BLOCK')
+export const GeneratedBlockError = defineError('GeneratedBlockError', 'CPNET_RPC_REFERENCE_BLOCK', ErrorCode.INTERNAL_ERROR)
 /** Two different schemas carry one title: the reference could describe only one of them. */
-export const TypeTitleError = defineError('TypeTitleError', 'CPNET_RPC_REFERENCE_TITLE')
+export const TypeTitleError = defineError('TypeTitleError', 'CPNET_RPC_REFERENCE_TITLE', ErrorCode.INTERNAL_ERROR)
 
 type Schema = TSchema
 

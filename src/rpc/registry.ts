@@ -7,6 +7,7 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { isPermission, type Permission } from './permissions.ts'
+import { ErrorCode } from '../error-codes.ts'
 import { defineError } from '../errors.ts'
 
 /** What a handler knows about its caller. */
@@ -45,7 +46,7 @@ export interface RegisteredMethod extends MethodDefinition {
 }
 
 /** A method definition without its permission or schemas: the daemon does not start. */
-export const MethodDefinitionError = defineError('MethodDefinitionError', 'CPNET_RPC_METHOD_DEFINITION')
+export const MethodDefinitionError = defineError('MethodDefinitionError', 'CPNET_RPC_METHOD_DEFINITION', ErrorCode.INTERNAL_ERROR)
 
 const METHOD_NAME = /^[a-z][a-zA-Z0-9_]*$|^rpc\.[a-z][a-zA-Z0-9]*$/
 /** `<namespace>_<method>`: one underscore, a lower-case namespace, a camelCase method. */

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { durationMs, durationSec, gpuMemoryMib, timeArg } from '../../src/cli/args.ts'
 import { formatTable, shortCpi, shortPeerId, TABLE_COLUMNS } from '../../src/cli/output.ts'
 import { jsonError } from '../../src/cli/output.ts'
-import { RpcClientError } from '../../src/rpc/client.ts'
+import { NoDaemonError } from '../../src/cli/connect.ts'
+import { RpcClientError, RpcUnreachableError } from '../../src/rpc/client.ts'
 import { readLog } from '../../src/testnet/logs.ts'
 import { formatLogLine } from '../../src/log/format.ts'
 import { waitFor } from '../helpers/daemons.ts'
@@ -83,7 +84,8 @@ describe('tables', () => {
 describe('--json errors', () => {
   it('the daemon\'s JSON-RPC code and data, a CPNET_* code otherwise', () => {
     expect(jsonError(new RpcClientError(-32602, 'bad gpus', { field: 'gpus' }))).toEqual({ error: { code: -32602, message: 'bad gpus', data: { field: 'gpus' } } })
-    expect(jsonError(Object.assign(new Error('x'), { name: 'NoDaemonError' }))).toEqual({ error: { code: 'CPNET_NO_DAEMON', message: 'x' } })
+    expect(jsonError(new NoDaemonError('x'))).toEqual({ error: { code: 'CPNET_NO_DAEMON', message: 'x' } })
+    expect(jsonError(new RpcUnreachableError('http://127.0.0.1:1', new Error('refused')))).toEqual({ error: { code: 'CPNET_UNREACHABLE', message: 'cannot reach the daemon at http://127.0.0.1:1: refused' } })
     expect(jsonError(Object.assign(new Error('gone'), { code: 'ENOENT' }))).toEqual({ error: { code: 'CPNET_ERROR', message: 'gone' } })
   })
 })

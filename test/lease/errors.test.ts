@@ -1,5 +1,6 @@
 /** The lease outcome errors come from the one error factory, with their lease in typed details. */
 import { describe, expect, it } from 'vitest'
+import { ErrorCode } from '../../src/error-codes.ts'
 import { defineError } from '../../src/errors.ts'
 import { LeaseEndedError, LeaseFailedError, LeaseUnconfirmedError } from '../../src/lease/errors.ts'
 import { toErrorObject } from '../../src/rpc/errors.ts'
@@ -20,9 +21,9 @@ describe('lease outcome errors', () => {
   })
 
   it('an error defined without details has none', () => {
-    const Plain = defineError('PlainError', 'CPNET_PLAIN')
+    const Plain = defineError('PlainError', 'CPNET_PLAIN', ErrorCode.SERVER_ERROR)
     const err = new Plain('plain', { cause: 1 })
-    expect(err).toMatchObject({ name: 'PlainError', code: 'CPNET_PLAIN', cause: 1 })
+    expect(err).toMatchObject({ name: 'PlainError', code: 'CPNET_PLAIN', rpcCode: ErrorCode.SERVER_ERROR, cause: 1 })
     expect('details' in err).toBe(false)
   })
 })
