@@ -6,6 +6,7 @@
  * result with an expired member is not used at all. Both
  * maps are bounded; the least recently written entries go first.
  */
+import { cpiPrefix } from '../identity/cpi.ts'
 import { capabilityKeys } from './capability.ts'
 import { CACHE_MAX_KEYS, CACHE_MAX_OFFERS } from './constants.ts'
 import type { VerifiedOffer } from './signed-offer.ts'
@@ -58,7 +59,7 @@ export class OfferCache {
 
   /** CPIs of one provider that the cache has seen (to ask the DHT when the provider does not answer). */
   cpisOf (peerId: string): string[] {
-    const prefix = `cpi:${peerId}/`
+    const prefix = cpiPrefix(peerId)
     return [...this.offers.keys()].filter(cpi => cpi.startsWith(prefix))
   }
 

@@ -1,28 +1,13 @@
 /** Discovery's errors: named classes with stable codes, matched by `name`. */
 import { ErrorCode } from '../error-codes.ts'
 import { defineError } from '../errors.ts'
+import { defineRecordError, type RecordRejection } from '../identity/signed-record.ts'
 
-/** Why an offer was refused; stable strings, logged and tested. */
-export type OfferRejection =
-  | 'too-large'
-  | 'malformed'
-  | 'bad-field'
-  | 'bad-cpi'
-  | 'not-owner'
-  | 'bad-signature'
-  | 'expired'
-  | 'not-yet-valid'
-  | 'stale-seq'
-  | 'wrong-key'
+/** Why an offer was refused: a signed record's reasons, and a DHT record stored under another CPI's key. */
+export type OfferRejection = RecordRejection | 'wrong-key'
 
 /** A signed offer or DHT record that must not be stored, relayed or returned; it never reaches an RPC caller (searches drop it). */
-export class InvalidOfferError extends defineError('InvalidOfferError', 'CPNET_OFFER_INVALID', ErrorCode.INTERNAL_ERROR) {
-  readonly reason: OfferRejection
-  constructor (reason: OfferRejection, message: string) {
-    super(`${reason}: ${message}`)
-    this.reason = reason
-  }
-}
+export class InvalidOfferError extends defineRecordError<OfferRejection>('InvalidOfferError', 'CPNET_OFFER_INVALID', ErrorCode.INTERNAL_ERROR) {}
 
 /** A filter expression that cannot be parsed; `field` names the culprit. */
 export class FilterSyntaxError extends defineError('FilterSyntaxError', 'CPNET_FILTER_INVALID', ErrorCode.INVALID_PARAMS) {

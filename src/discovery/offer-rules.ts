@@ -1,10 +1,11 @@
 /**
- * What makes a decoded Offer acceptable, apart from its signature: every
- * field in range, a validity window that is open now and not absurdly long.
- * Shared by the DHT validator, the fetch client and the cache.
+ * What makes a decoded Offer acceptable, apart from its signature: the
+ * checks every signed record shares (identity/record-rules.ts) with an
+ * offer's caps, and the offer's own fields in range. Shared by the DHT
+ * validator, the fetch client and the cache.
  */
-import { multiaddr } from '@multiformats/multiaddr'
-import { parseCpi, type Cpi } from '../identity/cpi.ts'
+import type { Cpi } from '../identity/cpi.ts'
+import { checkAddrs, checkHeader, checkWindow, safeInteger, type CheckedHeader, type Refuse } from '../identity/record-rules.ts'
 import { CLASS_PATTERN } from '../inventory/classes.ts'
 import { CURRENCY_PATTERN, LABEL_PATTERN, REGION_PATTERN, SLUG_PATTERN } from '../config/pool-schema.ts'
 import { MAX_CLOCK_SKEW_MS, OFFER_MAX_ADDRS, OFFER_MAX_LABELS, OFFER_MAX_LIFETIME_MS, OFFER_MAX_STRING_CHARS } from './constants.ts'
@@ -16,34 +17,16 @@ const SLUG = new RegExp(SLUG_PATTERN)
 const REGION = new RegExp(REGION_PATTERN)
 const LABEL = new RegExp(LABEL_PATTERN)
 const CURRENCY = new RegExp(CURRENCY_PATTERN)
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
+
+const refuse: Refuse = (reason, message) => new InvalidOfferError(reason, message)
 
 function bad (message: string): InvalidOfferError {
   return new InvalidOfferError('bad-field', message)
 }
 
-function safe (value: bigint, field: string): number {
-  if (value > MAX_SAFE) throw bad(`${field} ${value} is out of range`)
-  return Number(value)
-}
-
-/** Checks every field; returns the parsed CPI. `now` in unix ms. */
-export function checkOffer (offer: Offer, now: number): Cpi {
-  let cpi: Cpi
-  try {
-    cpi = parseCpi(offer.cpi)
-  } catch (err) {
-    throw new InvalidOfferError('bad-cpi', (err as Error).message)
-  }
-  const seq = safe(offer.seq, 'seq')
-  const issuedAt = safe(offer.issuedAt, 'issuedAt')
-  const expiresAt = safe(offer.expiresAt, 'expiresAt')
-  if (seq <= 0) throw bad('seq must be positive')
-  if (expiresAt <= issuedAt) throw bad('expiresAt is not after issuedAt')
-  if (expiresAt - issuedAt > OFFER_MAX_LIFETIME_MS) throw bad(`valid for ${expiresAt - issuedAt} ms, more than ${OFFER_MAX_LIFETIME_MS}`)
-  if (issuedAt > now + MAX_CLOCK_SKEW_MS) throw new InvalidOfferError('not-yet-valid', `issued ${issuedAt - now} ms in the future`)
-  if (expiresAt <= now) throw new InvalidOfferError('expired', `expired ${now - expiresAt} ms ago`)
-
+/** Checks every field against `now` (unix ms); returns the header as numbers. Throws InvalidOfferError with the reason. */
+export function checkOfferRecord (offer: Offer, now: number): CheckedHeader {
+  const header = checkHeader(offer, OFFER_MAX_LIFETIME_MS, refuse)
   const r = offer.resource
   if (r == null) throw bad('no resource')
   if (!SLUG.test(r.vendor)) throw bad(`vendor "${r.vendor}"`)
@@ -57,15 +40,14 @@ export function checkOffer (offer: Offer, now: number): Cpi {
   if (offer.labels.length > OFFER_MAX_LABELS) throw bad('too many labels')
   for (const label of offer.labels) if (!LABEL.test(label)) throw bad(`label "${label}"`)
   if (offer.price == null || !CURRENCY.test(offer.price.currency)) throw bad('price')
-  safe(offer.price.microsPerGpuHour, 'price.microsPerGpuHour')
+  safeInteger(offer.price.microsPerGpuHour, 'price.microsPerGpuHour', refuse)
   if (offer.minLeaseSec === 0 || offer.minLeaseSec > offer.maxLeaseSec) throw bad('lease bounds')
-  if (offer.addrs.length > OFFER_MAX_ADDRS) throw bad('too many addrs')
-  for (const bytes of offer.addrs) {
-    try {
-      multiaddr(bytes)
-    } catch {
-      throw bad('an addr is not a multiaddr')
-    }
-  }
-  return cpi
+  checkAddrs(offer.addrs, { maxAddrs: OFFER_MAX_ADDRS }, refuse)
+  checkWindow(header, now, MAX_CLOCK_SKEW_MS, refuse)
+  return header
+}
+
+/** Checks every field; returns the parsed CPI. `now` in unix ms. */
+export function checkOffer (offer: Offer, now: number): Cpi {
+  return checkOfferRecord(offer, now).cpi
 }

@@ -14,7 +14,7 @@ import { ownTransportAddrs } from '../host/addrs.ts'
 import type { Inventory } from '../inventory/inventory.ts'
 import type { Pool } from '../inventory/pool.ts'
 import { PoolPublications } from '../inventory/pool-publications.ts'
-import { parseCpi } from '../identity/cpi.ts'
+import { formatCpi, parseCpi } from '../identity/cpi.ts'
 import { capabilityCid, capabilityKeys } from './capability.ts'
 import { AVAILABILITY_PUT_GAP_MS, MAX_POOLS_PER_PROVIDER } from './constants.ts'
 import { buildOffer, buildWithdrawal } from './offer.ts'
@@ -120,7 +120,7 @@ export class OfferPublisher {
     const now = Date.now()
     const offer = buildOffer(current, {
       peerId: libp2p.peerId,
-      seq: await this.init.seqs.next(`cpi:${libp2p.peerId.toString()}/${current.name}`, now),
+      seq: await this.init.seqs.next(formatCpi(libp2p.peerId, current.name), now),
       now,
       ttlMs: this.init.offerTtlMs,
       availableGpus: inventory.available(current),

@@ -6,7 +6,7 @@
 import type { SelectFn, ValidateFn } from '@libp2p/kad-dht'
 import { toString as fromUtf8 } from 'uint8arrays/to-string'
 import { fromString as utf8 } from 'uint8arrays/from-string'
-import { formatCpi, parseCpi, type Cpi } from '../identity/cpi.ts'
+import { CPI_SCHEME, formatCpi, parseCpi, type Cpi } from '../identity/cpi.ts'
 import { DHT_NAMESPACE } from './constants.ts'
 import { InvalidOfferError } from './errors.ts'
 import { Offer, SignedOffer } from './pb/offer.ts'
@@ -24,7 +24,7 @@ export function cpiOfDhtKey (key: Uint8Array): Cpi {
   const text = fromUtf8(key)
   if (!text.startsWith(PREFIX)) throw new InvalidOfferError('wrong-key', `key ${JSON.stringify(text.slice(0, 80))} is not under ${PREFIX}`)
   try {
-    return parseCpi(`cpi:${text.slice(PREFIX.length)}`)
+    return parseCpi(CPI_SCHEME + text.slice(PREFIX.length))
   } catch (err) {
     throw new InvalidOfferError('wrong-key', `key ${JSON.stringify(text.slice(0, 80))}: ${(err as Error).message}`)
   }

@@ -17,7 +17,7 @@ import type { PeerId, PeerInfo } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../host/libp2p.ts'
-import { parseCpi } from '../identity/cpi.ts'
+import { formatCpi, parseCpi } from '../identity/cpi.ts'
 import { OfferCache, type CachedOffer, type OfferSource } from './cache.ts'
 import { capabilityCid, capabilityKeys } from './capability.ts'
 import { OfferNotFoundError } from './errors.ts'
@@ -248,7 +248,7 @@ export class OfferSearch {
         raw = await fetchOffers(libp2p, peer.id, { signal: step, pools })
       } catch (err) {
         this.log.debug('offers fetch failed; asking the DHT', { peer: peer.id.toString(), error: (err as Error).message })
-        const known = pools?.map(p => `cpi:${peer.id.toString()}/${p}`) ?? this.cache.cpisOf(peer.id.toString())
+        const known = pools?.map(p => formatCpi(peer.id, p)) ?? this.cache.cpisOf(peer.id.toString())
         const fromDht = await Promise.all(known.map(async cpi => this.fromDht(cpi, signal)))
         return { offers: fromDht.filter(o => o != null), answered: false }
       }

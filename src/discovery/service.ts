@@ -5,6 +5,7 @@
  */
 import type { PrivateKey, Startable } from '@libp2p/interface'
 import type { Config } from '../config/schema.ts'
+import { cpiPrefix } from '../identity/cpi.ts'
 import type { Inventory } from '../inventory/inventory.ts'
 import type { Logger } from '../log/logger.ts'
 import type { CpnetLibp2p } from '../host/libp2p.ts'
@@ -71,7 +72,7 @@ export class Discovery implements Startable {
 
   /** The newest offer this node holds for a CPI: its own, or a verified one a search found. */
   knownOffer (cpi: string): Offer | undefined {
-    const own = `cpi:${this.components.libp2p.peerId.toString()}/`
+    const own = cpiPrefix(this.components.libp2p.peerId)
     if (cpi.startsWith(own)) {
       const bytes = this.publisher.current().get(cpi.slice(own.length))
       return bytes != null ? Offer.decode(SignedOffer.decode(bytes).offer) : undefined

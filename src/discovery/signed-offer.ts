@@ -1,21 +1,33 @@
 /**
- * Signing and verifying offers. A SignedOffer is the Offer's bytes and an
- * Ed25519 signature over OFFER_SIGNATURE_DOMAIN || bytes by the provider's
- * node key. The public key is not sent: an Ed25519 PeerId embeds it, and the
- * PeerId is in the CPI, so a verifier needs nothing but the record.
- *
- * Verification order matters: size before decoding, fields and ownership
- * before the (costlier) signature check.
+ * Signing and verifying offers: a SignedOffer is a signed record
+ * (identity/signed-record.ts) of the Offer's bytes, signed over
+ * OFFER_SIGNATURE_DOMAIN || bytes by the provider's node key (docs/PROTOCOL.md §2.1).
  */
 import type { PeerId, PrivateKey } from '@libp2p/interface'
-import { assertOwner, type Cpi } from '../identity/cpi.ts'
-import { signWithDomain, verifyWithDomain } from '../identity/domain-signature.ts'
+import type { Cpi } from '../identity/cpi.ts'
+import type { CheckedHeader } from '../identity/record-rules.ts'
+import { signRecord, verifyRecord, type SignedRecordKind } from '../identity/signed-record.ts'
 import { OFFER_MAX_ADDRS, OFFER_MAX_BYTES, OFFER_MAX_LABELS, OFFER_SIGNATURE_DOMAIN } from './constants.ts'
 import { InvalidOfferError } from './errors.ts'
-import { checkOffer } from './offer-rules.ts'
+import { checkOfferRecord } from './offer-rules.ts'
 import { Offer, SignedOffer } from './pb/offer.ts'
 
 const DECODE_LIMITS = { limits: { labels: OFFER_MAX_LABELS, addrs: OFFER_MAX_ADDRS } }
+
+const OFFER_RECORD: SignedRecordKind<Offer, CheckedHeader> = {
+  noun: 'offer',
+  domain: OFFER_SIGNATURE_DOMAIN,
+  maxBytes: OFFER_MAX_BYTES,
+  encodeRecord: offer => Offer.encode(offer),
+  decodeRecord: bytes => Offer.decode(bytes, DECODE_LIMITS),
+  encodeEnvelope: ({ payload, signature }) => SignedOffer.encode({ offer: payload, signature }),
+  decodeEnvelope: bytes => {
+    const signed = SignedOffer.decode(bytes)
+    return { payload: signed.offer, signature: signed.signature }
+  },
+  check: checkOfferRecord,
+  refuse: (reason, message) => new InvalidOfferError(reason, message)
+}
 
 /** An offer that passed every check, with the bytes it arrived in. */
 export interface VerifiedOffer {
@@ -27,14 +39,9 @@ export interface VerifiedOffer {
   bytes: Uint8Array
 }
 
+/** The encoded SignedOffer; throws InvalidOfferError('too-large') over OFFER_MAX_BYTES. */
 export async function signOffer (offer: Offer, key: PrivateKey): Promise<Uint8Array> {
-  const offerBytes = Offer.encode(offer)
-  const signature = await signWithDomain(key, OFFER_SIGNATURE_DOMAIN, offerBytes)
-  const bytes = SignedOffer.encode({ offer: offerBytes, signature })
-  if (bytes.byteLength > OFFER_MAX_BYTES) {
-    throw new InvalidOfferError('too-large', `the signed offer for ${offer.cpi} is ${bytes.byteLength} bytes, the limit is ${OFFER_MAX_BYTES}`)
-  }
-  return bytes
+  return signRecord(OFFER_RECORD, offer, key)
 }
 
 export interface VerifyOptions {
@@ -46,34 +53,6 @@ export interface VerifyOptions {
 
 /** Decodes and checks a SignedOffer; throws InvalidOfferError with the reason. */
 export async function verifySignedOffer (bytes: Uint8Array, options: VerifyOptions = {}): Promise<VerifiedOffer> {
-  if (bytes.byteLength > OFFER_MAX_BYTES) {
-    throw new InvalidOfferError('too-large', `${bytes.byteLength} bytes, the limit is ${OFFER_MAX_BYTES}`)
-  }
-  let offer: Offer
-  let signature: Uint8Array
-  let offerBytes: Uint8Array
-  try {
-    const signed = SignedOffer.decode(bytes)
-    offerBytes = signed.offer
-    signature = signed.signature
-    offer = Offer.decode(offerBytes, DECODE_LIMITS)
-  } catch (err) {
-    throw new InvalidOfferError('malformed', (err as Error).message)
-  }
-  const cpi = checkOffer(offer, options.now ?? Date.now())
-  if (options.from != null) {
-    try {
-      assertOwner(cpi, options.from)
-    } catch (err) {
-      throw new InvalidOfferError('not-owner', `served by another peer: ${(err as Error).message}`)
-    }
-  }
-  if (cpi.peerId.type !== 'Ed25519') {
-    throw new InvalidOfferError('bad-cpi', `${offer.cpi}: only Ed25519 PeerIds carry the key that verifies an offer`)
-  }
-  // a signature by any other key fails here: ownership is the signature check
-  if (!await verifyWithDomain(cpi.peerId.publicKey, OFFER_SIGNATURE_DOMAIN, offerBytes, signature)) {
-    throw new InvalidOfferError('bad-signature', `the signature on ${offer.cpi} is not by ${cpi.peerId.toString()}`)
-  }
-  return { offer, cpi, seq: Number(offer.seq), expiresAt: Number(offer.expiresAt), bytes }
+  const { record, checked } = await verifyRecord(OFFER_RECORD, bytes, { now: options.now, owner: options.from })
+  return { offer: record, cpi: checked.cpi, seq: checked.seq, expiresAt: checked.expiresAt, bytes }
 }

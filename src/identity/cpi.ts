@@ -12,7 +12,7 @@ import type { PeerId } from '@libp2p/interface'
 import { ErrorCode } from '../error-codes.ts'
 import { defineError } from '../errors.ts'
 
-const CPI_SCHEME = 'cpi:'
+export const CPI_SCHEME = 'cpi:'
 export const POOL_NAME_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}$'
 const POOL_NAME = new RegExp(POOL_NAME_PATTERN)
 /** A PeerId string is base58btc (Qm…, 12D3…) or a CIDv1 (b…); 128 characters is plenty. */
@@ -29,9 +29,14 @@ function isPoolName (value: string): boolean {
   return POOL_NAME.test(value)
 }
 
+/** What every CPI of one provider starts with: `cpi:<peerId>/`. */
+export function cpiPrefix (peerId: PeerId | string): string {
+  return `${CPI_SCHEME}${peerId.toString()}/`
+}
+
 export function formatCpi (peerId: PeerId | string, pool: string): string {
   if (!isPoolName(pool)) throw new InvalidCpiError(`invalid pool name "${pool}" (expected ${POOL_NAME_PATTERN})`)
-  return `${CPI_SCHEME}${peerId.toString()}/${pool}`
+  return cpiPrefix(peerId) + pool
 }
 
 /** Parses and validates a CPI; throws InvalidCpiError saying what is wrong. */

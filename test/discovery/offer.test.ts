@@ -48,7 +48,7 @@ describe('signed offers', () => {
     expect(await rejection(forged)).toBe('bad-signature')
     expect(await rejection(await signOffer(offer(), key), { from: victim })).toBe('not-owner')
     expect(await rejection(await signOffer(offer({ issuedAt: BigInt(now - 120_000), expiresAt: BigInt(now - 1) }), key))).toBe('expired')
-    expect(await rejection(await signOffer(offer({ issuedAt: BigInt(now + 3_600_000), expiresAt: BigInt(now + 3_700_000) }), key))).toBe('not-yet-valid')
+    expect(await rejection(await signOffer(offer({ issuedAt: BigInt(now + 3_600_000), expiresAt: BigInt(now + 3_700_000) }), key))).toBe('skewed')
     expect(await rejection(await signOffer(offer({ region: 'Not A Region' }), key))).toBe('bad-field')
     expect(await rejection(await signOffer(offer({ cpi: 'cpi:nope/h100' }), key))).toBe('bad-cpi')
     expect(await rejection(new Uint8Array(OFFER_MAX_BYTES + 1))).toBe('too-large')
