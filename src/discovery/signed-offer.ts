@@ -12,7 +12,8 @@ import { InvalidOfferError } from './errors.ts'
 import { checkOfferRecord } from './offer-rules.ts'
 import { Offer, SignedOffer } from './pb/offer.ts'
 
-const DECODE_LIMITS = { limits: { labels: OFFER_MAX_LABELS, addrs: OFFER_MAX_ADDRS } }
+/** One more than allowed, so that too many labels or addrs decode and are refused by the rules with a reason, as a price update's are. */
+const DECODE_LIMITS = { limits: { labels: OFFER_MAX_LABELS + 1, addrs: OFFER_MAX_ADDRS + 1 } }
 
 const OFFER_RECORD: SignedRecordKind<Offer, CheckedHeader> = {
   noun: 'offer',

@@ -17,7 +17,8 @@ import type { PriceBook } from './book.ts'
 import { InvalidPriceUpdateError, type PriceUpdateRejection } from './errors.ts'
 import { verifyPriceUpdate, type VerifiedPriceUpdate } from './message.ts'
 
-export type PriceVerdictReason = PriceUpdateRejection | 'unsigned' | 'stale-seq'
+/** A signed record's reasons ('stale-seq' among them: the book holds a newer update), and a message without a gossipsub signature. */
+export type PriceVerdictReason = PriceUpdateRejection | 'unsigned'
 
 export type PriceVerdict =
   | { result: TopicValidatorResult.Accept, update: VerifiedPriceUpdate }
