@@ -15,7 +15,7 @@ export interface JsonRpcErrorObject {
   data?: unknown
 }
 
-/** An error that carries its JSON-RPC code; anything else a handler throws is mapped by name. */
+/** An error of the RPC layer, with its JSON-RPC code and data as they go on the wire; a domain error declares its code instead (defineError). */
 export class RpcError extends Error {
   readonly code: number
   readonly data?: unknown
