@@ -42,7 +42,7 @@ export function checkOfferRecord (offer: Offer, now: number): CheckedHeader {
   if (offer.price == null || !CURRENCY.test(offer.price.currency)) throw bad('price')
   safeInteger(offer.price.microsPerGpuHour, 'price.microsPerGpuHour', refuse)
   if (offer.minLeaseSec === 0 || offer.minLeaseSec > offer.maxLeaseSec) throw bad('lease bounds')
-  checkAddrs(offer.addrs, { maxAddrs: OFFER_MAX_ADDRS }, refuse)
+  checkAddrs(offer.addrs, { maxAddrs: OFFER_MAX_ADDRS, noPeerId: true }, refuse)
   checkWindow(header, now, MAX_CLOCK_SKEW_MS, refuse)
   return header
 }

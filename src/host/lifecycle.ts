@@ -18,16 +18,19 @@ export interface NamedPart {
 }
 
 /**
- * Starts the parts in order. When one fails, the ones started before it are
- * stopped (the other way) and the start's own error is thrown; a failure of
- * that cleanup goes to `onCleanupError`.
+ * Starts the parts in order. When one fails, it and the ones started before
+ * it are stopped (the other way) and the start's own error is thrown; a
+ * failure of that cleanup goes to `onCleanupError`. The part that failed is
+ * stopped too, since it may have done half its start (subscribed a listener,
+ * registered a handler): every part's stop must therefore be safe to call on
+ * a part that did not finish starting.
  */
 export async function startParts (parts: readonly NamedPart[], onCleanupError: (err: unknown) => void): Promise<void> {
   const started: NamedPart[] = []
   try {
     for (const named of parts) {
-      await named.part.start()
       started.push(named)
+      await named.part.start()
     }
   } catch (err) {
     await stopParts(started).catch(onCleanupError)

@@ -82,6 +82,8 @@ export class Ledger implements Startable {
   private readonly ending = new Map<string, Promise<LeaseEntry>>()
   private readonly listeners = new Set<(event: LedgerEvent) => void>()
   private sweeper?: NodeJS.Timeout
+  /** The sweep in flight, which stop() waits for: its writes and end events belong to the running ledger. */
+  private sweeping?: Promise<void>
   private opened = false
 
   constructor (components: LedgerComponents, init: LedgerInit = {}) {
@@ -113,7 +115,9 @@ export class Ledger implements Startable {
       ...ended.map(lease => ({ type: 'put' as const, key: LEASE_PREFIX + lease.id, value: lease }))
     ], SYNCED)
     this.opened = true
-    this.sweeper = setInterval(() => { void this.sweep() }, this.sweepIntervalMs)
+    this.sweeper = setInterval(() => {
+      this.sweeping ??= this.sweep().finally(() => { this.sweeping = undefined })
+    }, this.sweepIntervalMs)
     this.sweeper.unref()
     this.log.debug('ledger started', { holds: this.holds.size, leases: this.active.size, droppedHolds: lapsed.length, expiredLeases: ended.length })
     for (const lease of ended) this.emit({ kind: 'ended', pool: lease.pool, lease })
@@ -121,8 +125,10 @@ export class Ledger implements Startable {
 
   async stop (): Promise<void> {
     if (!this.opened) return
-    this.opened = false
     clearInterval(this.sweeper)
+    // a sweep in flight finishes on the open ledger first
+    await this.sweeping
+    this.opened = false
     this.holds.clear()
     this.active.clear()
   }

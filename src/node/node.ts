@@ -209,7 +209,7 @@ export class CpnetNode {
     // one seq counter per CPI for offers and price updates, so that they never disagree about which is newer
     const seqs = new SeqStore({ db, logger })
     const ledger = this._ledger = new Ledger({ db, logger })
-    const endHooks = new EndHooks(ledger, { config: config.lease, log: logger.forComponent('cpnet:lease:provider') })
+    const endHooks = new EndHooks({ ledger, logger }, { config: config.lease })
     const inventory = this._inventory = new Inventory(
       { store: new PoolStore(db), prices: new PriceOverrides(db), logger, capacity: init.capacity ?? ledgerCapacity(ledger) },
       { config: config.provider }

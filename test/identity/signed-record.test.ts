@@ -76,7 +76,9 @@ const CASES: Array<[string, SharedPatch, string]> = [
   ['issued an hour ahead', { issuedAt: BigInt(now + HOUR_MS), expiresAt: BigInt(now + 2 * HOUR_MS) }, 'skewed'],
   ['expired', { issuedAt: BigInt(now - 120_000), expiresAt: BigInt(now - 1) }, 'expired'],
   ['expired and with a bad region: the field first', { issuedAt: BigInt(now - 120_000), expiresAt: BigInt(now - 1), region: 'Not A Region' }, 'bad-field'],
-  ['an addr that is no multiaddr', { addrs: [new Uint8Array([0xff, 0xff, 0xff])] }, 'bad-field']
+  ['an addr that is no multiaddr', { addrs: [new Uint8Array([0xff, 0xff, 0xff])] }, 'bad-field'],
+  // a dialler would take it for where the provider is: the PeerId is the CPI's, nowhere else
+  ['an addr that names a peer (/p2p/)', { addrs: [multiaddr(`/ip4/10.0.0.7/tcp/4001/p2p/${victim.toString()}`).bytes] }, 'bad-field']
 ]
 
 describe.each([offers, prices])('a signed $name', twin => {

@@ -27,6 +27,12 @@ import { tempDir } from '../helpers/daemons.ts'
 /** Peers that reach each other's lease handlers through stream pairs. */
 class StreamPairNetwork {
   private readonly handlers = new Map<string, LeaseStreamHandler>()
+  private readonly serving = new Set<Promise<void>>()
+
+  /** Resolves once every stream handled so far is done with (before the services and their databases stop). */
+  async settled (): Promise<void> {
+    await Promise.allSettled([...this.serving])
+  }
 
   /** The network as one peer sees it: its handlers, and streams it dials. */
   peer (self: PeerId): LeaseNetwork {
@@ -39,7 +45,8 @@ class StreamPairNetwork {
         const handler = this.handlers.get(key(peer, protocol))
         if (handler == null) throw new Error(`${peer.toString()} does not handle ${protocol}`)
         const [outbound, inbound] = await streamPair({ protocol })
-        void handler(inbound, { remotePeer: self })
+        const serving = Promise.resolve(handler(inbound, { remotePeer: self })).finally(() => { this.serving.delete(serving) })
+        this.serving.add(serving)
         return outbound
       }
     }
@@ -76,7 +83,19 @@ async function side (dir: string, network: StreamPairNetwork, pools: typeof POOL
     { config: config.lease }
   )
   const parts = [ledger, inventory, poolSync, leases]
-  for (const part of parts) await part.start()
+  const stop = async (): Promise<void> => {
+    try {
+      for (const part of [...parts].reverse()) await part.stop()
+    } finally {
+      await db.close()
+    }
+  }
+  try {
+    for (const part of parts) await part.start()
+  } catch (err) {
+    await stop()
+    throw err
+  }
   return {
     key,
     peerId,
@@ -84,32 +103,35 @@ async function side (dir: string, network: StreamPairNetwork, pools: typeof POOL
     ledger,
     inventory,
     leases,
-    stop: async () => {
-      for (const part of parts.reverse()) await part.stop()
-      await db.close()
-    }
+    stop
   }
 }
 
 describe('leases without a libp2p node', () => {
   let dir: ReturnType<typeof tempDir>
-  let provider: Side
-  let consumer: Side
+  let network: StreamPairNetwork
+  let provider: Side | undefined
+  let consumer: Side | undefined
 
   beforeEach(async () => {
     dir = tempDir()
-    const network = new StreamPairNetwork()
+    network = new StreamPairNetwork()
     provider = await side(join(dir.path, 'provider'), network, [POOL])
     consumer = await side(join(dir.path, 'consumer'), network, [])
   })
 
   afterEach(async () => {
-    await consumer?.stop()
-    await provider?.stop()
-    dir.remove()
+    try {
+      await network.settled()
+      await Promise.allSettled([consumer?.stop(), provider?.stop()])
+    } finally {
+      provider = consumer = undefined
+      dir.remove()
+    }
   })
 
   it('negotiates, renews and releases a lease over stream pairs', async () => {
+    if (provider == null || consumer == null) throw new Error('the two sides did not start')
     const cpi = formatCpi(provider.peerId, POOL.name)
     const lease = await consumer.leases.request({ cpi, gpus: 3, durationSec: 600, maxMicros: 2_000_000n, currency: 'USD' })
     expect(lease.status).toBe('active')

@@ -118,8 +118,15 @@ describe('price updates over gossipsub', () => {
 
   it('offers_search shows the fresher price of the book, even from its cache, and filters on it', async () => {
     const consumer = net.node(10).node
-    const first = await consumer.discovery.search.search({ filter: 'model=l40s', cache: false, timeoutMs: 8_000 })
-    expect(first.offers.map(h => Number(h.verified.offer.price?.microsPerGpuHour))).toEqual([1_000_000])
+    // a search on a loaded machine may come back partial (a fetch past discovery.fetchTimeoutMs, seen once in CI);
+    // what this test needs of it is the offer in the cache, so it asks again until the offer is there
+    let first: number[] = []
+    await waitFor('a search that finds the l40s offer', async () => {
+      const found = await consumer.discovery.search.search({ filter: 'model=l40s', cache: false, timeoutMs: 8_000 })
+      first = found.offers.map(h => Number(h.verified.offer.price?.microsPerGpuHour))
+      return !found.partial || first.length > 0
+    }, 60_000)
+    expect(first).toEqual([1_000_000])
     await net.node(3).node.inventory.setPrice('l40s', usd(0.8))
     const seq = await ownSeq(3)
     await everyBookHas('l40s at 0.8', cpiOf(3), e => e.seq >= seq, [net.node(10)])

@@ -1,3 +1,7 @@
+/**
+ * The provider's end hook: run in the background for every lease that ends,
+ * whether it was released, expired, or found ended when the ledger started.
+ */
 import type { Startable } from '@libp2p/interface'
 import type { Config } from '../../config/schema.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
@@ -23,14 +27,23 @@ export function runEndHook (ctx: EndHookContext, lease: HookLease): void {
  * expired, or found ended when the ledger starts. Start it before the ledger,
  * or the leases that ended while the node was down never get theirs.
  */
+export interface EndHooksComponents {
+  ledger: Ledger
+  logger: Logger
+}
+
+export interface EndHooksInit {
+  config: Config['lease']
+}
+
 export class EndHooks implements Startable {
   private readonly ledger: Ledger
   private readonly ctx: EndHookContext
   private unsubscribe?: () => void
 
-  constructor (ledger: Ledger, ctx: EndHookContext) {
-    this.ledger = ledger
-    this.ctx = ctx
+  constructor (components: EndHooksComponents, init: EndHooksInit) {
+    this.ledger = components.ledger
+    this.ctx = { config: init.config, log: components.logger.forComponent('cpnet:lease:provider') }
   }
 
   start (): void {

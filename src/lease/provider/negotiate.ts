@@ -121,7 +121,13 @@ async function quoteUntilSettled (ctx: ProviderContext, channel: LeaseChannel, c
       const answer = answerCounter(policy, price, next.counter.microsPerGpuHour, round)
       if ('reject' in answer) return sendReject(channel, RejectCode.PRICE, answer.reject)
       price = answer.price
-      expiresAt = (await ctx.ledger.extendHold(terms.leaseId, ttlMs)).expiresAt
+      try {
+        expiresAt = (await ctx.ledger.extendHold(terms.leaseId, ttlMs)).expiresAt
+      } catch (err) {
+        // a Counter that arrived as the quote ran out: the hold has lapsed, and the consumer is told so
+        if (err instanceof HoldNotFoundError) return sendReject(channel, RejectCode.EXPIRED, 'the quote expired before the counter-offer arrived')
+        throw err
+      }
       continue
     }
     if (next.accept == null) return sendReject(channel, RejectCode.INVALID, 'expected Counter or Accept')
