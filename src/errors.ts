@@ -20,12 +20,15 @@ export interface CpnetDetailedError<D extends object> extends CpnetError {
 
 export interface CpnetErrorClass {
   new (message: string, options?: ErrorOptions): CpnetError
+  /** The `name` its errors carry, also when a subclass adds fields. */
+  readonly errorName: string
   readonly code: string
   readonly rpcCode: RpcErrorCode
 }
 
 export interface CpnetDetailedErrorClass<D extends object> {
   new (message: string, options: ErrorOptions & { details: D }): CpnetDetailedError<D>
+  readonly errorName: string
   readonly code: string
   readonly rpcCode: RpcErrorCode
 }
@@ -48,6 +51,7 @@ export function defineError (name: string, code: string, rpcCode: RpcErrorCode):
 export function defineError<D extends object> (name: string, code: string, rpcCode: RpcErrorCode): CpnetDetailedErrorClass<D>
 export function defineError (name: string, code: string, rpcCode: RpcErrorCode): CpnetErrorClass | CpnetDetailedErrorClass<object> {
   const cls = class extends DefinedError {
+    static readonly errorName = name
     static readonly code = code
     static readonly rpcCode = rpcCode
     readonly code = code

@@ -18,7 +18,8 @@ const REGION = new RegExp(REGION_PATTERN)
 const LABEL = new RegExp(LABEL_PATTERN)
 const CURRENCY = new RegExp(CURRENCY_PATTERN)
 
-const refuse: Refuse = (reason, message) => new InvalidOfferError(reason, message)
+/** The error of each refusal of this kind, for the shared rules and the signed-record skeleton. */
+export const refuseOffer: Refuse = (reason, message) => new InvalidOfferError(reason, message)
 
 function bad (message: string): InvalidOfferError {
   return new InvalidOfferError('bad-field', message)
@@ -26,7 +27,7 @@ function bad (message: string): InvalidOfferError {
 
 /** Checks every field against `now` (unix ms); returns the header as numbers. Throws InvalidOfferError with the reason. */
 export function checkOfferRecord (offer: Offer, now: number): CheckedHeader {
-  const header = checkHeader(offer, OFFER_MAX_LIFETIME_MS, refuse)
+  const header = checkHeader(offer, OFFER_MAX_LIFETIME_MS, refuseOffer)
   const r = offer.resource
   if (r == null) throw bad('no resource')
   if (!SLUG.test(r.vendor)) throw bad(`vendor "${r.vendor}"`)
@@ -40,10 +41,10 @@ export function checkOfferRecord (offer: Offer, now: number): CheckedHeader {
   if (offer.labels.length > OFFER_MAX_LABELS) throw bad('too many labels')
   for (const label of offer.labels) if (!LABEL.test(label)) throw bad(`label "${label}"`)
   if (offer.price == null || !CURRENCY.test(offer.price.currency)) throw bad('price')
-  safeInteger(offer.price.microsPerGpuHour, 'price.microsPerGpuHour', refuse)
+  safeInteger(offer.price.microsPerGpuHour, 'price.microsPerGpuHour', refuseOffer)
   if (offer.minLeaseSec === 0 || offer.minLeaseSec > offer.maxLeaseSec) throw bad('lease bounds')
-  checkAddrs(offer.addrs, { maxAddrs: OFFER_MAX_ADDRS, noPeerId: true }, refuse)
-  checkWindow(header, now, MAX_CLOCK_SKEW_MS, refuse)
+  checkAddrs(offer.addrs, { maxAddrs: OFFER_MAX_ADDRS, noPeerId: true }, refuseOffer)
+  checkWindow(header, now, MAX_CLOCK_SKEW_MS, refuseOffer)
   return header
 }
 

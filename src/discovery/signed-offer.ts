@@ -8,8 +8,7 @@ import type { Cpi } from '../identity/cpi.ts'
 import type { CheckedHeader } from '../identity/record-rules.ts'
 import { signRecord, verifyRecord, type SignedRecordKind } from '../identity/signed-record.ts'
 import { OFFER_MAX_ADDRS, OFFER_MAX_BYTES, OFFER_MAX_LABELS, OFFER_SIGNATURE_DOMAIN } from './constants.ts'
-import { InvalidOfferError } from './errors.ts'
-import { checkOfferRecord } from './offer-rules.ts'
+import { checkOfferRecord, refuseOffer } from './offer-rules.ts'
 import { Offer, SignedOffer } from './pb/offer.ts'
 
 /** One more than allowed, so that too many labels or addrs decode and are refused by the rules with a reason, as a price update's are. */
@@ -27,7 +26,7 @@ const OFFER_RECORD: SignedRecordKind<Offer, CheckedHeader> = {
     return { payload: signed.offer, signature: signed.signature }
   },
   check: checkOfferRecord,
-  refuse: (reason, message) => new InvalidOfferError(reason, message)
+  refuse: refuseOffer
 }
 
 /** An offer that passed every check, with the bytes it arrived in. */

@@ -3,6 +3,7 @@
  * metrics join it), so several nodes in one process never collide.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { PriceVerdictReason } from '../pricing/validator.ts'
 
 export interface NodeMetricsInit {
   /** Node.js process metrics (heap, event loop); once per process, in the daemon. */
@@ -29,7 +30,8 @@ export class NodeMetrics {
     this.pricesRefused = new Counter({ name: 'cpnet_price_updates_refused_total', help: 'Price updates the topic validator refused, by gossipsub result (reject, ignore) and reason', labelNames: ['result', 'reason'], registers: [this.registry] })
   }
 
-  priceRefused (result: string, reason: string): void {
+  /** `result` is gossipsub's (reject, ignore); `reason` one of the validator's stable reasons, so the label set stays closed. */
+  priceRefused (result: string, reason: PriceVerdictReason): void {
     this.pricesRefused.inc({ result, reason })
   }
 

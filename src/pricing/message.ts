@@ -14,9 +14,8 @@ import { signRecord, verifyRecord, type SignedRecordKind } from '../identity/sig
 import type { Pool } from '../inventory/pool.ts'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { PRICE_ADDR_MAX_BYTES, PRICE_MAX_ADDRS, PRICE_SIGNATURE_DOMAIN, PRICE_UPDATE_MAX_BYTES } from './constants.ts'
-import { InvalidPriceUpdateError } from './errors.ts'
 import { PriceUpdate, SignedPriceUpdate } from './pb/price.ts'
-import { checkPriceUpdate, type CheckedTimes } from './rules.ts'
+import { checkPriceUpdate, refuseUpdate, type CheckedTimes } from './rules.ts'
 
 /** One more than allowed, so that too many addrs decode and are refused by the rules with a reason. */
 const DECODE_LIMITS = { limits: { addrs: PRICE_MAX_ADDRS + 1 } }
@@ -33,7 +32,7 @@ const PRICE_RECORD: SignedRecordKind<PriceUpdate, CheckedTimes> = {
     return { payload: signed.update, signature: signed.signature }
   },
   check: checkPriceUpdate,
-  refuse: (reason, message) => new InvalidPriceUpdateError(reason, message)
+  refuse: refuseUpdate
 }
 
 export interface PriceUpdateContext {

@@ -15,7 +15,8 @@ const CLASS = new RegExp(CLASS_PATTERN)
 const REGION = new RegExp(REGION_PATTERN)
 const CURRENCY = new RegExp(CURRENCY_PATTERN)
 
-const refuse: Refuse = (reason, message) => new InvalidPriceUpdateError(reason, message)
+/** The error of each refusal of this kind, for the shared rules and the signed-record skeleton. */
+export const refuseUpdate: Refuse = (reason, message) => new InvalidPriceUpdateError(reason, message)
 
 function bad (message: string): InvalidPriceUpdateError {
   return new InvalidPriceUpdateError('bad-field', message)
@@ -26,15 +27,15 @@ export type CheckedTimes = CheckedHeader
 
 /** Checks every field against `now` (unix ms); throws InvalidPriceUpdateError with the reason. */
 export function checkPriceUpdate (update: PriceUpdate, now: number): CheckedTimes {
-  const header = checkHeader(update, PRICE_MAX_LIFETIME_MS, refuse)
+  const header = checkHeader(update, PRICE_MAX_LIFETIME_MS, refuseUpdate)
   if (update.price == null || !CURRENCY.test(update.price.currency)) throw bad('price currency')
-  safeInteger(update.price.microsPerGpuHour, 'price.microsPerGpuHour', refuse)
+  safeInteger(update.price.microsPerGpuHour, 'price.microsPerGpuHour', refuseUpdate)
   if (update.totalGpus === 0) throw bad('totalGpus is 0')
   if (update.availableGpus > update.totalGpus) throw bad(`availableGpus ${update.availableGpus} > totalGpus ${update.totalGpus}`)
   if (update.withdrawn && update.availableGpus !== 0) throw bad('a withdrawal has free GPUs')
   if (!CLASS.test(update.class)) throw bad(`class "${update.class.slice(0, 80)}"`)
   if (!REGION.test(update.region)) throw bad(`region "${update.region.slice(0, 80)}"`)
-  checkAddrs(update.addrs, { maxAddrs: PRICE_MAX_ADDRS, maxAddrBytes: PRICE_ADDR_MAX_BYTES, noPeerId: true }, refuse)
-  checkWindow(header, now, PRICE_MAX_CLOCK_SKEW_MS, refuse)
+  checkAddrs(update.addrs, { maxAddrs: PRICE_MAX_ADDRS, maxAddrBytes: PRICE_ADDR_MAX_BYTES, noPeerId: true }, refuseUpdate)
+  checkWindow(header, now, PRICE_MAX_CLOCK_SKEW_MS, refuseUpdate)
   return header
 }

@@ -3,6 +3,7 @@
  * with the same reason, in the same order, whichever of the two it is.
  */
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { fromString as utf8 } from 'uint8arrays/from-string'
@@ -24,6 +25,7 @@ const key = await generateKeyPair('Ed25519')
 const other = await generateKeyPair('Ed25519')
 const peerId = peerIdFromPrivateKey(key)
 const victim = peerIdFromPrivateKey(other)
+const secp256k1 = peerIdFromPrivateKey(await generateKeyPair('secp256k1'))
 const now = Date.now()
 const HOUR_MS = 3_600_000
 
@@ -35,7 +37,7 @@ interface Twin {
   /** The encoded envelope of a record signed by `key`, patched. */
   signed: (patch: SharedPatch) => Promise<Uint8Array>
   /** The reason it is refused for, or 'accepted'. */
-  reason: (bytes: Uint8Array, owner?: typeof peerId) => Promise<string>
+  reason: (bytes: Uint8Array, owner?: PeerId) => Promise<string>
   maxBytes: number
   maxAddrs: number
 }
@@ -96,5 +98,13 @@ describe.each([offers, prices])('a signed $name', twin => {
     expect(await twin.reason(utf8('definitely not protobuf'))).toBe('malformed')
     expect(await twin.reason(await twin.signed({}), victim)).toBe('not-owner')
     expect(await twin.reason(await twin.signed({ cpi: `cpi:${victim.toString()}/h100` }))).toBe('bad-signature')
+  })
+
+  it('checks the owner, then the key type, then the signature', async () => {
+    // a forgery of the victim's CPI, served by the forger: the owner check answers before the signature is looked at
+    expect(await twin.reason(await twin.signed({ cpi: `cpi:${victim.toString()}/h100` }), peerId)).toBe('not-owner')
+    // a PeerId that embeds no Ed25519 key: nothing could verify the record, whoever signed it
+    expect(await twin.reason(await twin.signed({ cpi: `cpi:${secp256k1.toString()}/h100` }))).toBe('bad-cpi')
+    expect(await twin.reason(await twin.signed({ cpi: `cpi:${secp256k1.toString()}/h100` }), secp256k1)).toBe('bad-cpi')
   })
 })

@@ -38,7 +38,7 @@ function sourceFiles (dir: string): string[] {
 const files = sourceFiles(SRC)
 
 /** Exported classes that extend Error, from every file that defines errors. */
-async function exportedErrorClasses (): Promise<Array<{ where: string, cls: Function & { code?: unknown, rpcCode?: unknown } }>> {
+async function exportedErrorClasses (): Promise<Array<{ where: string, cls: Function & { errorName?: unknown, code?: unknown, rpcCode?: unknown } }>> {
   const defining = files.filter(file => /defineError|defineRecordError|extends Error/.test(readFileSync(file, 'utf8')))
   const found = []
   for (const file of defining) {
@@ -64,10 +64,12 @@ describe('error pattern', () => {
     for (const { where, cls } of classes) {
       expect(cls.code, where).toMatch(/^CPNET_[A-Z0-9_]+$/)
       expect(RPC_CODES.has(cls.rpcCode as number), `${where}: rpcCode ${String(cls.rpcCode)}`).toBe(true)
-      expect(where.endsWith(`:${cls.name}`), `${where} is named ${cls.name}`).toBe(true)
-      expect(names.get(cls.name), `${where}: name taken`).toBeUndefined()
+      // the name its errors carry (what toErrorObject sends as data.name), also for `class X extends defineError('Y', …)`
+      const errorName = String(cls.errorName)
+      expect(where.endsWith(`:${errorName}`), `${where} makes errors named ${errorName}`).toBe(true)
+      expect(names.get(errorName), `${where}: name taken`).toBeUndefined()
       expect(codes.get(cls.code as string), `${where}: code taken`).toBeUndefined()
-      names.set(cls.name, where)
+      names.set(errorName, where)
       codes.set(cls.code as string, where)
     }
   })
@@ -77,6 +79,30 @@ describe('error pattern', () => {
       .map(m => `${relative(join(SRC, '..'), file)}:${m[1]}`))
       .filter(where => !WIRE_ERRORS.has(where) && where !== 'src/errors.ts:DefinedError')
     expect(handWritten).toEqual([])
+  })
+
+  it('every error the API answered with before the pattern keeps its code', async () => {
+    // the name table rpc/errors.ts held until every error declared its own code
+    const BEFORE: Record<string, number> = {
+      OfferNotFoundError: ErrorCode.NOT_FOUND,
+      PoolNotFoundError: ErrorCode.NOT_FOUND,
+      PoolConflictError: ErrorCode.SERVER_ERROR,
+      LeaseRejectedError: ErrorCode.LEASE_REJECTED,
+      LeaseUnconfirmedError: ErrorCode.LEASE_UNCONFIRMED,
+      LeaseFailedError: ErrorCode.LEASE_FAILED,
+      LeaseEndedError: ErrorCode.LEASE_ENDED,
+      LeaseUnknownError: ErrorCode.NOT_FOUND,
+      NoMatchingOfferError: ErrorCode.NOT_FOUND,
+      LeaseProtocolError: ErrorCode.SERVER_ERROR,
+      LeaseTimeoutError: ErrorCode.TIMEOUT,
+      LeaseStreamError: ErrorCode.SERVER_ERROR,
+      LeaseNotActiveError: ErrorCode.SERVER_ERROR,
+      InvalidCpiError: ErrorCode.INVALID_PARAMS,
+      SubscriptionLimitError: ErrorCode.LIMIT_EXCEEDED,
+      NodeNotRunningError: ErrorCode.UNAVAILABLE
+    }
+    const declared = new Map((await exportedErrorClasses()).map(({ cls }) => [String(cls.errorName), cls.rpcCode]))
+    expect(Object.fromEntries(Object.keys(BEFORE).map(name => [name, declared.get(name)]))).toEqual(BEFORE)
   })
 
   it('a freshly defined error reaches JSON-RPC with its declared code, its name and its details', () => {
