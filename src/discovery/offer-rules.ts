@@ -43,7 +43,7 @@ export function checkOfferRecord (offer: Offer, now: number): CheckedHeader {
   if (offer.price == null || !CURRENCY.test(offer.price.currency)) throw bad('price')
   safeInteger(offer.price.microsPerGpuHour, 'price.microsPerGpuHour', refuseOffer)
   if (offer.minLeaseSec === 0 || offer.minLeaseSec > offer.maxLeaseSec) throw bad('lease bounds')
-  checkAddrs(offer.addrs, { maxAddrs: OFFER_MAX_ADDRS, noPeerId: true }, refuseOffer)
+  checkAddrs(offer.addrs, { maxAddrs: OFFER_MAX_ADDRS }, refuseOffer)
   checkWindow(header, now, MAX_CLOCK_SKEW_MS, refuseOffer)
   return header
 }

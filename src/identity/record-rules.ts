@@ -64,11 +64,13 @@ export interface AddrRules {
   maxAddrs: number
   /** The longest binary multiaddr; unbounded when absent (the record's size cap bounds it). */
   maxAddrBytes?: number
-  /** Refuse addresses with a /p2p/ part: the PeerId is in the CPI. */
-  noPeerId?: boolean
 }
 
-/** The provider's transport addresses: few enough, each a binary multiaddr (`bad-field`). */
+/**
+ * The provider's transport addresses: few enough, each a binary multiaddr
+ * without a /p2p/ part, since the PeerId is the CPI's and a dialler must not
+ * be sent to another (`bad-field`).
+ */
 export function checkAddrs (addrs: Uint8Array[], rules: AddrRules, refuse: Refuse): void {
   if (addrs.length > rules.maxAddrs) throw refuse('bad-field', `${addrs.length} addrs, at most ${rules.maxAddrs}`)
   for (const bytes of addrs) {
@@ -81,7 +83,7 @@ export function checkAddrs (addrs: Uint8Array[], rules: AddrRules, refuse: Refus
     } catch {
       throw refuse('bad-field', 'an addr is not a multiaddr')
     }
-    if (rules.noPeerId === true && addr.getComponents().some(c => c.name === 'p2p')) {
+    if (addr.getComponents().some(c => c.name === 'p2p')) {
       throw refuse('bad-field', 'an addr names a peer (/p2p/); the PeerId is in the CPI')
     }
   }

@@ -15,7 +15,7 @@ import type { RpcErrorCode } from '../error-codes.ts'
 import { defineError, type CpnetError } from '../errors.ts'
 import { assertOwner } from './cpi.ts'
 import { signWithDomain, verifyWithDomain } from './domain-signature.ts'
-import type { CheckedHeader, RecordHeader } from './record-rules.ts'
+import type { CheckedHeader, RecordHeader, Refuse } from './record-rules.ts'
 
 /**
  * Why a signed record was refused; stable strings, logged, tested and used as
@@ -77,7 +77,7 @@ export interface SignedRecordKind<T extends RecordHeader, C extends CheckedHeade
   decodeEnvelope: (bytes: Uint8Array) => Envelope
   /** The kind's field rules (record-rules.ts and its own), against `now` in unix ms. */
   check: (record: T, now: number) => C
-  refuse: (reason: RecordRejection, message: string) => Error
+  refuse: Refuse
 }
 
 /** Encodes, signs and wraps a record; refuses (`too-large`) an envelope over the kind's cap. */

@@ -35,7 +35,7 @@ export function checkPriceUpdate (update: PriceUpdate, now: number): CheckedTime
   if (update.withdrawn && update.availableGpus !== 0) throw bad('a withdrawal has free GPUs')
   if (!CLASS.test(update.class)) throw bad(`class "${update.class.slice(0, 80)}"`)
   if (!REGION.test(update.region)) throw bad(`region "${update.region.slice(0, 80)}"`)
-  checkAddrs(update.addrs, { maxAddrs: PRICE_MAX_ADDRS, maxAddrBytes: PRICE_ADDR_MAX_BYTES, noPeerId: true }, refuseUpdate)
+  checkAddrs(update.addrs, { maxAddrs: PRICE_MAX_ADDRS, maxAddrBytes: PRICE_ADDR_MAX_BYTES }, refuseUpdate)
   checkWindow(header, now, PRICE_MAX_CLOCK_SKEW_MS, refuseUpdate)
   return header
 }
