@@ -21,7 +21,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
   ['config'],
   ['host'],
   ['ledger', 'inventory'],
-  ['discovery'],
+  ['discovery', 'provision'],
   ['pricing', 'lease'],
   ['repo', 'rpc'],
   ['node'],

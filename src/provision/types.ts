@@ -1,0 +1,84 @@
+/**
+ * What a provisioner is: the part that turns a committed lease into something
+ * the consumer can use (a Unix account behind sshd, a container, whatever a
+ * hook sets up) and takes it away again. The provider's lease code calls it;
+ * a provisioner knows nothing of the lease protocol.
+ *
+ * Every call is keyed by the lease id and idempotent: starting a lease that
+ * is already provisioned gives the same access, stopping one that has nothing
+ * provisioned does nothing. A start that fails or is aborted leaves nothing
+ * behind (the caller also calls stop, which must be harmless).
+ */
+import type { Device } from '../inventory/devices.ts'
+
+/** What the consumer asked for, already checked against the protocol's caps and the pool's policy. */
+export interface AccessRequest {
+  /** OpenSSH public key lines, `<type> <base64>[ <comment>]`: no options, no newlines. */
+  sshKeys: string[]
+  /** A container image from the pool's allowed list; undefined: the pool's default. */
+  image?: string
+  /** argv run in the container after it starts (never through a shell); empty: none. */
+  command: string[]
+  /** Environment for the consumer's sessions and command; names checked, no reserved ones. */
+  env: Record<string, string>
+}
+
+/** One lease as a provisioner sees it. */
+export interface ProvisionLease {
+  /** 32 lower-case hex characters. */
+  leaseId: string
+  cpi: string
+  pool: string
+  /** The consumer's PeerId. */
+  consumer: string
+  /** GPU vendor of the pool (nvidia, amd, …): decides which *_VISIBLE_DEVICES variables are set. */
+  vendor: string
+  /** The devices the ledger assigned to this lease, by index order. */
+  devices: Device[]
+  /** unix ms */
+  start: number
+  /** unix ms: the access stops working then */
+  end: number
+  /** This lease's share of the pool's CPU cores and RAM (0: no limit). */
+  cpuCores: number
+  ramGib: number
+  access: AccessRequest
+}
+
+/** How the consumer reaches an SSH provisioner's account or a container's sshd. */
+export interface SshAccess {
+  kind: 'ssh'
+  host: string
+  port: number
+  user: string
+  /** The server's host public keys, `<type> <base64>`, for the consumer's known_hosts. */
+  hostKeys: string[]
+  /** Their SHA256 fingerprints, as ssh-keygen -l prints them (SHA256:…). */
+  fingerprints: string[]
+  /** The assigned devices, as the lease sees them. */
+  devices: Device[]
+  /** unix ms: logins are refused from then on. */
+  expiresAt: number
+}
+
+/** The JSON sent in the Grant: SshAccess, or a hook's own object. */
+export type Access = SshAccess | Record<string, unknown>
+
+export const PROVISIONER_KINDS = ['hook', 'ssh', 'container'] as const
+export type ProvisionerKind = typeof PROVISIONER_KINDS[number]
+
+export interface Provisioner {
+  readonly kind: ProvisionerKind
+  /**
+   * Provisions the lease and returns how to reach it. Throws
+   * ProvisionFailedError saying why; on `signal` abort (the timeout) it stops
+   * what it runs and throws. Never runs anything through a shell.
+   */
+  start: (lease: ProvisionLease, signal: AbortSignal) => Promise<Access>
+  /** Moves the access's expiry to lease.end (a renewal); returns the access as it is now. */
+  extend: (lease: ProvisionLease, signal: AbortSignal) => Promise<Access>
+  /** Removes everything provisioned for the lease, its processes included. Idempotent. */
+  stop: (leaseId: string, signal: AbortSignal) => Promise<void>
+  /** The lease ids this provisioner has something provisioned for now (for reconciling at start-up). */
+  provisioned: (signal: AbortSignal) => Promise<string[]>
+}
