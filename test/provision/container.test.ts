@@ -340,6 +340,35 @@ describe('ContainerProvisioner with podman', () => {
     await expect(provisioner.extend(lease([1]), AbortSignal.timeout(WAIT_MS))).rejects.toThrow(ProvisionFailedError)
   })
 
+  it('the container\'s sshd refuses a key past its expiry and takes it again after extend', async (ctx) => {
+    needsParts(ctx)
+    const l = { ...lease([0]), end: Date.now() - 120_000 }
+    const expired = await provisioner.start(l, AbortSignal.timeout(WAIT_MS * 2)) as SshAccess
+    await expect(ssh(expired, 'true')).rejects.toThrow(/Permission denied/)
+    const renewed = await provisioner.extend({ ...l, end: Date.now() + 3_600_000 }, AbortSignal.timeout(WAIT_MS)) as SshAccess
+    expect(await ssh(renewed, 'echo in')).toBe('in\n')
+  })
+
+  it('a provisioner made again over the same state folder reads back the running lease', async (ctx) => {
+    needsParts(ctx)
+    const l = lease([1])
+    const access = await provisioner.start(l, AbortSignal.timeout(WAIT_MS * 2))
+    const restarted = new ContainerProvisioner(init())
+    expect(await restarted.provisioned(AbortSignal.timeout(WAIT_MS))).toContain(l.leaseId)
+    expect(await restarted.start(l, AbortSignal.timeout(WAIT_MS))).toEqual(access)
+  })
+
+  it('a lease whose container stopped is made again from nothing', async (ctx) => {
+    needsParts(ctx)
+    const l = lease([2])
+    const first = await provisioner.start(l, AbortSignal.timeout(WAIT_MS * 2)) as SshAccess
+    await podman('stop', '-t', '0', containerName(l.leaseId))
+    const again = await provisioner.start(l, AbortSignal.timeout(WAIT_MS * 2)) as SshAccess
+    expect(again.hostKeys).not.toEqual(first.hostKeys)
+    expect(await containersOf(l.leaseId)).toHaveLength(1)
+    expect(await ssh(again, 'echo $CUDA_VISIBLE_DEVICES')).toBe('0\n')
+  })
+
   it('stop removes the container and the lease folder, and stopping again does nothing', async (ctx) => {
     needsParts(ctx)
     const l = lease([0, 1])
