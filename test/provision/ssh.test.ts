@@ -221,6 +221,27 @@ describe('ssh provisioner with a real sshd', () => {
     expect(seen.stdout).toBe('0,2\n')
   })
 
+  it('the account gets the configured shell and supplementary groups, and a start again restores them', async (ctx) => {
+    requireSshd(ctx)
+    const group = `cptg${randomBytes(4).toString('hex')}`
+    expect(spawnSync('groupadd', [group]).status).toBe(0)
+    try {
+      const l = lease([0])
+      const access = await provisioner({ groups: [group], shell: '/bin/bash' }).start(l, signal())
+      expect(passwdLine(access.user)?.[6]).toBe('/bin/bash')
+      const seen = await login(access, ['sh', '-c', 'id -Gn; echo $SHELL'])
+      expect(seen.stdout).toBe(`${access.user} ${group}\n/bin/bash\n`)
+
+      expect(spawnSync('usermod', ['-G', '', '-s', '/bin/sh', access.user]).status).toBe(0)
+      await provisioner({ groups: [group], shell: '/bin/bash' }).start(l, signal())
+      expect((await login(access, ['id', '-Gn'])).stdout).toBe(`${access.user} ${group}\n`)
+      expect(passwdLine(access.user)?.[6]).toBe('/bin/bash')
+    } finally {
+      await removeLeftovers()
+      spawnSync('groupdel', [group])
+    }
+  })
+
   it('starting a lease twice gives the same access and the same one account', async (ctx) => {
     requireSshd(ctx)
     const l = lease([0])
@@ -272,6 +293,23 @@ describe('ssh provisioner with a real sshd', () => {
     expect(statSync(keysFile)).toMatchObject({ uid, mode: 0o100600 })
     expect(statSync(join(homeBase, access.user, '.ssh'))).toMatchObject({ uid, mode: 0o40700 })
     expect((await login(extended, ['true'])).code).toBe(0)
+  })
+
+  it('extend writes as the user: a ~/.ssh the user turned into a link to root\'s folder gets nothing', async (ctx) => {
+    requireSshd(ctx)
+    const ssh = provisioner()
+    const l = lease([0])
+    const access = await ssh.start(l, signal())
+    const rootsFolder = mkdtempSync(join(dir, 'roots-'))
+    chmodSync(rootsFolder, 0o755)
+    const linked = await login(access, ['sh', '-c', `rm -rf "$HOME/.ssh" && ln -s ${rootsFolder} "$HOME/.ssh"`])
+    expect(linked.code).toBe(0)
+
+    await expect(ssh.extend({ ...l, end: l.end + HOUR_MS }, signal())).rejects.toBeInstanceOf(ProvisionFailedError)
+    expect(existsSync(join(rootsFolder, 'authorized_keys'))).toBe(false)
+    expect(statSync(rootsFolder)).toMatchObject({ uid: 0, mode: 0o40755 })
+    await ssh.stop(l.leaseId, signal())
+    expect(existsSync(rootsFolder)).toBe(true)
   })
 
   it('an expiry-time in the past refuses the login: a lease already over, or one extended to a past end', async (ctx) => {
