@@ -10,16 +10,11 @@
 import { join } from 'node:path'
 import { runCommand } from '../../command.ts'
 import type { PasswdEntry } from './accounts.ts'
-import { PROGRAM_ENV, type Programs } from './programs.ts'
+import { PROGRAM_ENV, type Programs, type RunLimits } from './programs.ts'
 
 const SSH_DIR = '.ssh'
 const KEYS_FILE = 'authorized_keys'
 const NEW_KEYS_FILE = 'authorized_keys.cpnet-new'
-
-export interface RunLimits {
-  timeoutMs: number
-  signal: AbortSignal
-}
 
 /** Where sshd reads the account's keys (AuthorizedKeysFile's default). */
 export function keysFilePath (account: Pick<PasswdEntry, 'home'>): string {

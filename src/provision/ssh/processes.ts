@@ -9,8 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CommandFailedError, runCommand } from '../../command.ts'
 import { ProvisionFailedError } from '../errors.ts'
-import type { RunLimits } from './keys-file.ts'
-import { PROGRAM_ENV, type Programs } from './programs.ts'
+import { PROGRAM_ENV, type Programs, type RunLimits } from './programs.ts'
 
 /** Rounds of kill-and-look before giving up on a user whose processes keep forking. */
 const KILL_ROUNDS = 50

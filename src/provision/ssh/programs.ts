@@ -25,6 +25,12 @@ export type Programs = Readonly<Record<ProgramName, string>>
 
 const SYSTEM_DIRS = ['/usr/sbin', '/usr/bin', '/sbin', '/bin']
 
+/** Each program run's deadline and the signal that aborts it. */
+export interface RunLimits {
+  timeoutMs: number
+  signal: AbortSignal
+}
+
 /** What every program run by the provisioner gets as its whole environment. */
 export const PROGRAM_ENV: NodeJS.ProcessEnv = { PATH: SYSTEM_DIRS.join(':'), LC_ALL: 'C' }
 

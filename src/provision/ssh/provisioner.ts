@@ -6,20 +6,17 @@
  * its home. The daemon must run as root; the accounts it makes carry a GECOS
  * mark, and no account without it is ever changed or removed.
  */
-import { constants } from 'node:fs'
-import { access as fileAccess, chown, mkdir } from 'node:fs/promises'
 import { isAbsolute, join, normalize } from 'node:path'
-import { CommandFailedError, runCommand } from '../../command.ts'
 import type { Logger } from '../../log/logger.ts'
 import { silentLogger } from '../../log/logger.ts'
 import { authorizedKeys, deviceEnv } from '../authorized-keys.ts'
 import { ProvisionFailedError, ProvisionerUnavailableError } from '../errors.ts'
 import { advertisedHost, readHostKeys, type HostKeys } from '../host-keys.ts'
 import type { Provisioner, ProvisionLease, SshAccess } from '../types.ts'
-import { accountName, checkLeaseId, leaseMark, markedLeaseId, readPasswd, type PasswdEntry } from './accounts.ts'
-import { writeKeysFile, type RunLimits } from './keys-file.ts'
-import { killAllProcesses } from './processes.ts'
-import { findPrograms, PROGRAM_ENV, type Programs } from './programs.ts'
+import { createAccount, ensureHome, removeAccount, restoreAccount, type AccountSpec } from './account-commands.ts'
+import { accountName, checkLeaseId, markedLeaseId, readPasswd, type PasswdEntry } from './accounts.ts'
+import { writeKeysFile } from './keys-file.ts'
+import { findPrograms, type Programs } from './programs.ts'
 
 export interface SshProvisionerInit {
   /** The address consumers dial; '' = the first non-internal IPv4 address, else 127.0.0.1. */
@@ -45,12 +42,6 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 30_000
 /** Account names stay within 32 characters: 20 of prefix, 12 of lease id. */
 const USER_PREFIX = /^[a-z_][a-z0-9_-]{0,19}$/
 const GROUP_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/
-/** No password can match: logins are by key only (and unlike `!`, sshd does not read it as a locked account). */
-const NO_PASSWORD = '*'
-/** usermod --expiredate 1: expired since 2 January 1970, so sshd refuses even a login already past its key check. */
-const EXPIRED_DATE = '1'
-/** userdel's exit status for an account that does not exist (someone removed it first). */
-const USERDEL_NO_SUCH_USER = 6
 
 function checkInit (init: SshProvisionerInit): void {
   const bad = (field: string, why: string): never => {
@@ -66,15 +57,6 @@ function checkInit (init: SshProvisionerInit): void {
 
 function throwIfAborted (signal: AbortSignal): void {
   if (signal.aborted) throw new ProvisionFailedError('aborted')
-}
-
-async function exists (path: string): Promise<boolean> {
-  try {
-    await fileAccess(path, constants.F_OK)
-    return true
-  } catch {
-    return false
-  }
 }
 
 export class SshProvisioner implements Provisioner {
@@ -113,19 +95,19 @@ export class SshProvisioner implements Provisioner {
         throw new ProvisionFailedError(`ssh lease ${lease.leaseId}: the account ${name} exists and is not this lease's (GECOS ${JSON.stringify(before.gecos)}); it is left alone`)
       }
       const limits = { timeoutMs: this.timeoutMs, signal }
-      let step = 'writing the keys'
+      let step = 'building authorized_keys'
       try {
         const keys = this.keysFile(lease)
         throwIfAborted(signal)
         step = before == null ? 'creating the account' : 'restoring the account'
-        if (before == null) await this.createAccount(programs, name, lease.leaseId, limits)
-        else await this.restoreAccount(programs, name, limits)
+        if (before == null) await createAccount(programs, this.accountSpec(name), lease.leaseId, limits)
+        else await restoreAccount(programs, this.accountSpec(name), limits)
         const account = await this.entry(name)
         if (account == null) throw new ProvisionFailedError(`${name} is not in /etc/passwd`)
         this.log.debug('lease account ready', { leaseId: lease.leaseId, user: name, created: before == null })
         throwIfAborted(signal)
         step = 'making the home folder'
-        await this.ensureHome(account)
+        await ensureHome(account)
         step = 'writing ~/.ssh/authorized_keys'
         await writeKeysFile(programs, account, keys, limits)
       } catch (err) {
@@ -165,7 +147,7 @@ export class SshProvisioner implements Provisioner {
       if (account == null) return
       const programs = await this.requirePrograms()
       try {
-        await this.removeAccount(programs, account, { timeoutMs: this.timeoutMs, signal })
+        await removeAccount(programs, account, { timeoutMs: this.timeoutMs, signal })
       } catch (err) {
         throw new ProvisionFailedError(`ssh lease ${leaseId}: removing the account ${account.name} failed: ${(err as Error).message}`, { cause: err })
       }
@@ -235,49 +217,15 @@ export class SshProvisioner implements Provisioner {
     return entry != null && markedLeaseId(entry, this.init.userPrefix) === leaseId ? entry : undefined
   }
 
-  private async run (argv: string[], limits: RunLimits): Promise<void> {
-    await runCommand(argv, { ...limits, env: PROGRAM_ENV })
-  }
-
-  private groupArgs (): string[] {
-    return this.init.groups.length > 0 ? ['-G', this.init.groups.join(',')] : []
-  }
-
-  private async createAccount (programs: Programs, name: string, leaseId: string, limits: RunLimits): Promise<void> {
-    await mkdir(this.homeBase, { recursive: true, mode: 0o755 })
-    await this.run([
-      programs.useradd, '-m', '-d', join(this.homeBase, name), '-c', leaseMark(leaseId), '-s', this.init.shell,
-      '-p', NO_PASSWORD, '-U', ...this.groupArgs(), '--', name
-    ], limits)
-  }
-
-  /** Brings an account of this lease back to what start makes: unlocked, unexpired, its shell and groups. */
-  private async restoreAccount (programs: Programs, name: string, limits: RunLimits): Promise<void> {
-    await this.run([programs.usermod, '-p', NO_PASSWORD, '-e', '', '-s', this.init.shell, '-G', this.init.groups.join(','), '--', name], limits)
-  }
-
-  /** A home removed behind the account's back is made again (only root can: its parent is root's). */
-  private async ensureHome (account: PasswdEntry): Promise<void> {
-    if (await exists(account.home)) return
-    await mkdir(account.home, { mode: 0o700 })
-    await chown(account.home, account.uid, account.gid)
-  }
-
-  private async removeAccount (programs: Programs, account: PasswdEntry, limits: RunLimits): Promise<void> {
-    await this.run([programs.usermod, '-L', '-e', EXPIRED_DATE, '--', account.name], limits)
-    await killAllProcesses(programs, account.uid, limits)
-    try {
-      await this.run([programs.userdel, '-r', '--', account.name], limits)
-    } catch (err) {
-      if (!(err instanceof CommandFailedError && err.exitCode === USERDEL_NO_SUCH_USER)) throw err
-    }
+  private accountSpec (name: string): AccountSpec {
+    return { name, home: join(this.homeBase, name), shell: this.init.shell, groups: this.init.groups }
   }
 
   /** After a failed or aborted start: removes the account it may have made, with a signal of its own (the start's may be what fired). */
   private async removeAfterFailure (programs: Programs, leaseId: string): Promise<void> {
     try {
       const account = await this.leaseAccount(leaseId)
-      if (account != null) await this.removeAccount(programs, account, { timeoutMs: this.timeoutMs, signal: new AbortController().signal })
+      if (account != null) await removeAccount(programs, account, { timeoutMs: this.timeoutMs, signal: new AbortController().signal })
     } catch (err) {
       this.log.warn('could not remove the account of a failed start', { leaseId, err: (err as Error).message })
     }
