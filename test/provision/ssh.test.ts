@@ -253,19 +253,24 @@ describe('ssh provisioner with a real sshd', () => {
     expect((await login(again, ['sh', '-c', 'echo $CUDA_VISIBLE_DEVICES'])).stdout).toBe('0\n')
   })
 
-  it('stop kills what the user left running, refuses the login and removes the account and its home', async (ctx) => {
+  it('stop kills what the user left running, refuses the login, removes the account, its home and its files in /tmp', async (ctx) => {
     requireSshd(ctx)
     const ssh = provisioner()
     const l = lease([2])
     const access = await ssh.start(l, signal())
+    const leftFiles = ['/tmp', '/var/tmp', '/dev/shm'].filter(existsSync).map(folder => join(folder, `${access.user}-left`))
+    const left = await login(access, ['sh', '-c', 'for f in "$@"; do mkdir "$f" && echo data > "$f/file"; done', 'sh', ...leftFiles])
+    expect(left.code).toBe(0)
     const started = await login(access, ['sh', '-c', 'setsid nohup sleep 1000 </dev/null >/dev/null 2>&1 & echo $!'])
     expect(started.code).toBe(0)
     const pid = Number(started.stdout.trim())
     expect(pid).toBeGreaterThan(1)
     expect(running(pid)).toBe(true)
+    expect(leftFiles.filter(f => existsSync(join(f, 'file')))).toEqual(leftFiles)
 
     await ssh.stop(l.leaseId, signal())
     expect(running(pid)).toBe(false)
+    expect(leftFiles.filter(existsSync)).toEqual([])
     expect(passwdLine(access.user)).toBeUndefined()
     expect(existsSync(join(homeBase, access.user))).toBe(false)
     const refused = await login(access, ['true'])

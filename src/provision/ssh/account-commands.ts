@@ -2,7 +2,7 @@
  * The changes to a lease account, each a run of the passwd package's
  * programs: make it, bring it back to what a start makes, and take it away
  * (locked and expired first so that no new login gets in while its processes
- * are killed, then deleted with its home).
+ * are killed, then deleted with its home and what it left in /tmp).
  */
 import { constants } from 'node:fs'
 import { access, chown, mkdir } from 'node:fs/promises'
@@ -11,6 +11,7 @@ import { CommandFailedError, runCommand } from '../../command.ts'
 import { leaseMark, type PasswdEntry } from './accounts.ts'
 import { killAllProcesses } from './processes.ts'
 import { PROGRAM_ENV, type Programs, type RunLimits } from './programs.ts'
+import { removeSharedFiles } from './shared-folders.ts'
 
 /** No password can match: logins are by key only (and unlike `!`, sshd does not read it as a locked account). */
 const NO_PASSWORD = '*'
@@ -61,13 +62,22 @@ export async function ensureHome (account: PasswdEntry): Promise<void> {
   await chown(account.home, account.uid, account.gid)
 }
 
-/** Locks and expires the account, kills all its processes, deletes it with its home; an account already gone is fine. */
-export async function removeAccount (programs: Programs, account: PasswdEntry, limits: RunLimits): Promise<void> {
+/**
+ * Locks and expires the account, kills all its processes, deletes it with its home; an account already gone is fine.
+ * Files it left in /tmp that cannot go (a folder of its own that another user wrote into) are reported to `warn`,
+ * not thrown: the account is gone by then, and a stop that can never succeed would be retried for ever.
+ */
+export async function removeAccount (programs: Programs, account: PasswdEntry, limits: RunLimits, warn: (message: string) => void): Promise<void> {
   await run([programs.usermod, '-L', '-e', EXPIRED_DATE, '--', account.name], limits)
   await killAllProcesses(programs, account.uid, limits)
   try {
     await run([programs.userdel, '-r', '--', account.name], limits)
   } catch (err) {
     if (!(err instanceof CommandFailedError && err.exitCode === USERDEL_NO_SUCH_USER)) throw err
+  }
+  try {
+    await removeSharedFiles(programs, account.uid, limits)
+  } catch (err) {
+    warn(`files of uid ${account.uid} left in the shared folders: ${(err as Error).message}`)
   }
 }

@@ -17,7 +17,8 @@ const PROGRAM_PACKAGES = {
   userdel: 'passwd',
   pkill: 'procps',
   pgrep: 'procps',
-  setpriv: 'util-linux'
+  setpriv: 'util-linux',
+  find: 'findutils'
 } as const
 
 export type ProgramName = keyof typeof PROGRAM_PACKAGES

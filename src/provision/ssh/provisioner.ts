@@ -147,7 +147,7 @@ export class SshProvisioner implements Provisioner {
       if (account == null) return
       const programs = await this.requirePrograms()
       try {
-        await removeAccount(programs, account, { timeoutMs: this.timeoutMs, signal })
+        await removeAccount(programs, account, { timeoutMs: this.timeoutMs, signal }, this.warnFor(leaseId))
       } catch (err) {
         throw new ProvisionFailedError(`ssh lease ${leaseId}: removing the account ${account.name} failed: ${(err as Error).message}`, { cause: err })
       }
@@ -221,11 +221,15 @@ export class SshProvisioner implements Provisioner {
     return { name, home: join(this.homeBase, name), shell: this.init.shell, groups: this.init.groups }
   }
 
+  private warnFor (leaseId: string): (message: string) => void {
+    return (message) => { this.log.warn(message, { leaseId }) }
+  }
+
   /** After a failed or aborted start: removes the account it may have made, with a signal of its own (the start's may be what fired). */
   private async removeAfterFailure (programs: Programs, leaseId: string): Promise<void> {
     try {
       const account = await this.leaseAccount(leaseId)
-      if (account != null) await removeAccount(programs, account, { timeoutMs: this.timeoutMs, signal: new AbortController().signal })
+      if (account != null) await removeAccount(programs, account, { timeoutMs: this.timeoutMs, signal: new AbortController().signal }, this.warnFor(leaseId))
     } catch (err) {
       this.log.warn('could not remove the account of a failed start', { leaseId, err: (err as Error).message })
     }
