@@ -242,6 +242,18 @@ describe('ssh provisioner with a real sshd', () => {
     }
   })
 
+  it('leases started and stopped all at once each get their own account, and all go', async (ctx) => {
+    requireSshd(ctx)
+    const ssh = provisioner()
+    const leases = [0, 1, 2, 3].map(index => lease([index]))
+    const accesses = await Promise.all(leases.map(async l => await ssh.start(l, signal())))
+    expect(new Set(accesses.map(a => a.user)).size).toBe(leases.length)
+    const seen = await Promise.all(accesses.map(async a => (await login(a, ['sh', '-c', 'echo $CUDA_VISIBLE_DEVICES'])).stdout))
+    expect(seen).toEqual(['0\n', '1\n', '2\n', '3\n'])
+    await Promise.all(leases.map(async l => { await ssh.stop(l.leaseId, signal()) }))
+    expect(accesses.filter(a => passwdLine(a.user) != null)).toEqual([])
+  })
+
   it('starting a lease twice gives the same access and the same one account', async (ctx) => {
     requireSshd(ctx)
     const l = lease([0])
