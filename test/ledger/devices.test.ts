@@ -136,7 +136,7 @@ describe('ledger devices', () => {
     await expect(ledger.hold({ id: 'd', pool: 'gpu', gpus: 1, ttlMs: MINUTE_MS })).rejects.toBeInstanceOf(NoCapacityError)
   })
 
-  it('a restart keeps every lease\'s devices, and new holds avoid them', async () => {
+  it('a restart keeps every lease\'s (and live hold\'s) devices, and new holds avoid them', async () => {
     await ledger.hold({ id: 'x', pool: 'gpu', gpus: 1, ttlMs: MINUTE_MS })
     await ledger.hold({ id: 'y', pool: 'gpu', gpus: 2, ttlMs: MINUTE_MS })
     await ledger.releaseHold('x')
@@ -145,14 +145,21 @@ describe('ledger devices', () => {
     await ledger.commit({ holdId: 'z', leaseId: 'lease-z', start: Date.now(), end: Date.now() + MINUTE_MS })
     expect((await ledger.getLease('lease-y'))?.devices).toEqual([1, 2])
     expect((await ledger.getLease('lease-z'))?.devices).toEqual([0])
+    ledger.setPool('eight', [0, 1, 2, 3, 4, 5, 6, 7])
+    expect((await ledger.hold({ id: 'pending', pool: 'eight', gpus: 3, ttlMs: MINUTE_MS })).devices).toEqual([0, 1, 2])
 
     await restart()
     ledger.setPool('gpu', FOUR)
+    ledger.setPool('eight', [0, 1, 2, 3, 4, 5, 6, 7])
     expect((await ledger.getLease('lease-y'))?.devices).toEqual([1, 2])
     expect((await ledger.getLease('lease-z'))?.devices).toEqual([0])
+    expect(ledger.activeLeases().map(l => [l.id, l.devices]).sort()).toEqual([['lease-y', [1, 2]], ['lease-z', [0]]])
     expect(ledger.usage('gpu')).toMatchObject({ leased: 3, free: 1 })
     expect((await ledger.hold({ id: 'after', pool: 'gpu', gpus: 1, ttlMs: MINUTE_MS })).devices).toEqual([3])
     await expect(ledger.hold({ id: 'more', pool: 'gpu', gpus: 1, ttlMs: MINUTE_MS })).rejects.toBeInstanceOf(NoCapacityError)
+    // the hold taken before the restart keeps its devices, and can still become a lease with them
+    expect((await ledger.hold({ id: 'next', pool: 'eight', gpus: 2, ttlMs: MINUTE_MS })).devices).toEqual([3, 4])
+    expect((await ledger.commit({ holdId: 'pending', leaseId: 'lease-p', start: Date.now(), end: Date.now() + MINUTE_MS })).devices).toEqual([0, 1, 2])
   })
 
   it('a live lease and a hold stored without devices (before devices were recorded) still take their GPUs', async () => {
