@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
 import { multiaddr } from '@multiformats/multiaddr'
-import { floorProblem } from '../config/pool-schema.ts'
+import { devicesProblem, floorProblem } from '../config/pool-schema.ts'
 import { CONFIG_DIR } from '../package.ts'
 import { describeSchemaError } from '../schema-errors.ts'
 import { ConfigSchema, type Config } from './schema.ts'
@@ -134,6 +134,8 @@ function checkRules (config: Config): Array<Omit<ConfigIssue, 'source'>> {
   config.provider.pools.forEach((pool, i) => {
     const problem = floorProblem(pool, config.provider)
     if (problem != null) issues.push({ field: `provider.pools.${i}.floorMicrosPerGpuHour`, problem })
+    const devices = devicesProblem(pool)
+    if (devices != null) issues.push({ field: `provider.pools.${i}.${devices.field}`, problem: devices.problem })
   })
   return issues
 }

@@ -21,6 +21,13 @@ const MAX_MODEL_CHARS = 96
 /** A week: longer leases are renewed. */
 export const MAX_LEASE_SEC = 7 * 24 * 3600
 
+/** Device indices a pool may list: nvidia-smi numbers a host's GPUs from 0, and a pool has at most 1024. */
+export const MAX_DEVICE_INDEX = 1023
+/** A PCI address as nvidia-smi prints it (00000000:18:00.0) or lspci does (0000:18:00.0). */
+export const PCI_BUS_ID_PATTERN = '^[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\\.[0-7]$'
+/** A vendor's device id: nvidia-smi's GPU-…, a MIG-… id, or another vendor's. */
+export const DEVICE_UUID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$'
+
 const Count = (max: number, description: string) => Type.Integer({ minimum: 0, maximum: max, description })
 
 export const RegionSchema = Type.String({ pattern: REGION_PATTERN, description: 'Where the pool is, e.g. cn-east-1 (ISO country + zone; lower-case letters, digits and hyphens)' })
@@ -32,6 +39,12 @@ export const PriceSchema = Type.Object({
   currency: Type.String({ pattern: CURRENCY_PATTERN, description: 'ISO 4217 code or ticker in upper case, e.g. USD' })
 }, { ...strict, description: 'A price per GPU-hour' })
 export type Price = Static<typeof PriceSchema>
+
+export const DeviceSchema = Type.Object({
+  index: Type.Integer({ minimum: 0, maximum: MAX_DEVICE_INDEX, description: 'The device\'s index on this host (nvidia-smi\'s index): what CUDA_VISIBLE_DEVICES names' }),
+  uuid: Type.Optional(Type.String({ pattern: DEVICE_UUID_PATTERN, description: 'The vendor\'s id of the device, e.g. GPU-5d1c…' })),
+  pciBusId: Type.Optional(Type.String({ pattern: PCI_BUS_ID_PATTERN, description: 'PCI address, e.g. 00000000:18:00.0' }))
+}, { ...strict, description: 'One GPU of a pool' })
 
 export const PoolSpecSchema = Type.Object({
   name: PoolNameSchema,
@@ -49,7 +62,8 @@ export const PoolSpecSchema = Type.Object({
   price: Type.Optional(PriceSchema),
   floorMicrosPerGpuHour: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'The lowest price per GPU-hour the provider accepts in negotiation (same currency as price); default: the price itself' })),
   minLeaseSec: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC, description: 'Shortest lease granted, seconds; default provider.minLeaseSec' })),
-  maxLeaseSec: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC, description: 'Longest lease granted, seconds; default provider.maxLeaseSec' }))
+  maxLeaseSec: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC, description: 'Longest lease granted, seconds; default provider.maxLeaseSec' })),
+  devices: Type.Optional(Type.Array(DeviceSchema, { maxItems: MAX_DEVICE_INDEX + 1, description: 'The pool\'s GPUs, one entry per GPU (as many as gpus, each index once): which devices a lease gets; default: indices 0 to gpus-1' }))
 }, strict)
 export type PoolSpec = Static<typeof PoolSpecSchema>
 
@@ -63,4 +77,34 @@ export function floorProblem (spec: PoolSpec, defaults: Pick<ProviderConfig, 'pr
   const price = spec.price ?? defaults.price
   if (spec.floorMicrosPerGpuHour == null || spec.floorMicrosPerGpuHour <= price.microsPerGpuHour) return undefined
   return `the floor ${formatPrice(spec.floorMicrosPerGpuHour, price.currency)} is above the price ${formatPrice(price.microsPerGpuHour, price.currency)}${spec.price == null ? ' (provider.price)' : ''}; a floor is at most the price`
+}
+
+/** What is wrong with a spec's device list, and where (a field under the spec, dotted: devices.2.index). */
+export interface DevicesProblem {
+  field: string
+  problem: string
+}
+
+/**
+ * Why a spec's device list cannot stand, or undefined: one entry per GPU, and
+ * no index, UUID or PCI address twice (two leases would get one device).
+ * Checked where a person declares a pool (config.json, provider_addPool).
+ */
+export function devicesProblem (spec: Pick<PoolSpec, 'gpus' | 'devices'>): DevicesProblem | undefined {
+  const devices = spec.devices
+  if (devices == null) return undefined
+  if (devices.length !== spec.gpus) {
+    return { field: 'devices', problem: `lists ${devices.length} device${devices.length === 1 ? '' : 's'} for ${spec.gpus} GPU${spec.gpus === 1 ? '' : 's'}; a pool lists one device per GPU` }
+  }
+  for (const key of ['index', 'uuid', 'pciBusId'] as const) {
+    const seen = new Map<number | string, number>()
+    for (const [i, device] of devices.entries()) {
+      const value = device[key]
+      if (value == null) continue
+      const first = seen.get(value)
+      if (first != null) return { field: `devices.${i}.${key}`, problem: `${key} ${value} is listed twice (devices.${first} has it too); each device is listed once` }
+      seen.set(value, i)
+    }
+  }
+  return undefined
 }

@@ -83,6 +83,7 @@ export const PricesConfigSchema = Type.Object({
 export const ProviderConfigSchema = Type.Object({
   detectGpus: Type.Boolean({ description: 'Read GPUs from nvidia-smi when the binary is on PATH' }),
   nvidiaSmi: Type.String({ minLength: 1, description: 'The nvidia-smi command (a name looked up on PATH, or a path)' }),
+  detectIntervalSec: Seconds(0, 86_400, 'How often nvidia-smi is asked again while the node runs (when detectGpus is on): a GPU gone from its list leaves its pool, one back rejoins it; 0: only at start'),
   region: RegionSchema,
   labels: LabelsSchema,
   price: PriceSchema,

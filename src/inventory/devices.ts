@@ -13,3 +13,13 @@ export interface Device {
   /** e.g. 00000000:18:00.0; absent where the pool does not know it. */
   pciBusId?: string
 }
+
+/** Devices 0…count-1: a pool declared without its list. */
+export function numberedDevices (count: number): Device[] {
+  return Array.from({ length: count }, (_, index) => ({ index }))
+}
+
+/** The indices of devices, by which the ledger assigns them. */
+export function deviceIndices (devices: readonly Device[]): number[] {
+  return devices.map(d => d.index)
+}

@@ -6,7 +6,7 @@ export const PoolConflictError = defineError('PoolConflictError', 'CPNET_POOL_CO
 
 export const PoolNotFoundError = defineError('PoolNotFoundError', 'CPNET_POOL_NOT_FOUND', ErrorCode.NOT_FOUND)
 
-/** A pool spec that cannot stand as declared; `field` names the culprit (e.g. floorMicrosPerGpuHour). */
+/** A pool spec that cannot stand as declared; `field` names the culprit, dotted under the spec (floorMicrosPerGpuHour, devices.2.index). */
 export class PoolSpecError extends defineError('PoolSpecError', 'CPNET_POOL_SPEC', ErrorCode.INVALID_PARAMS) {
   readonly field: string
 

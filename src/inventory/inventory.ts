@@ -2,7 +2,9 @@
  * The provider's pools: detected GPUs merged with declared pools and pools
  * added over RPC (persisted), prices set over RPC on top (persisted), with
  * free capacity from a CapacitySource. Listeners hear about every change that
- * alters what the node offers.
+ * alters what the node offers. nvidia-smi is asked again every
+ * provider.detectIntervalSec, so that a GPU that falls off the bus leaves its
+ * pool (and the offer shrinks) while the node runs.
  */
 import type { Startable } from '@libp2p/interface'
 import type { Logger } from '../log/logger.ts'
@@ -11,7 +13,7 @@ import { CLASS_PATTERN } from './classes.ts'
 import { mergePools } from './merge.ts'
 import { detectGpus, poolsFromGpus, type RunCommand } from './nvidia-smi.ts'
 import { resolvePool, withPrice, type Pool } from './pool.ts'
-import { floorProblem, type PoolSpec, type Price } from '../config/pool-schema.ts'
+import { devicesProblem, floorProblem, type PoolSpec, type Price } from '../config/pool-schema.ts'
 import type { ProviderConfig } from '../config/schema.ts'
 import { samePrice, type PriceOverride, type PriceOverrides } from './price-overrides.ts'
 import type { PoolStore } from './store.ts'
@@ -25,13 +27,14 @@ export type PoolChange =
 export type PoolChangeListener = (change: PoolChange) => void
 
 /**
- * What GPU detection gave at start. `error` is set only when nvidia-smi is
+ * What the latest GPU detection gave. `error` is set only when nvidia-smi is
  * there but failed (a driver it cannot talk to, output it cannot read); a
- * machine without nvidia-smi simply has no GPUs to detect.
+ * machine without nvidia-smi simply has no GPUs to detect. A re-detection that
+ * fails keeps the GPUs found before and says why here.
  */
 export interface GpuDetection {
   enabled: boolean
-  /** GPUs found. */
+  /** GPUs found (by the last detection that worked). */
   gpus: number
   error?: string
 }
@@ -66,6 +69,9 @@ export class Inventory implements Startable {
   private added = new Map<string, PoolSpec>()
   private overrides = new Map<string, PriceOverride>()
   private unsubscribeCapacity?: () => void
+  private redetector?: NodeJS.Timeout
+  /** The re-detection in flight, which stop() waits for. */
+  private redetecting?: Promise<void>
 
   constructor (components: InventoryComponents, init: InventoryInit) {
     this.components = components
@@ -79,15 +85,8 @@ export class Inventory implements Startable {
     if (this.unsubscribeCapacity != null) return
     const { config } = this.init
     const { store } = this.components
-    if (config.detectGpus) {
-      try {
-        const gpus = await detectGpus(config.nvidiaSmi, this.init.run)
-        this.detected = poolsFromGpus(gpus)
-        this._detection = { enabled: true, gpus: gpus.length }
-      } catch (err) {
-        this._detection = { enabled: true, gpus: 0, error: (err as Error).message }
-        this.log.warn('GPU detection failed; using declared pools only', { error: (err as Error).message })
-      }
+    if (config.detectGpus && !await this.detect()) {
+      this.log.warn('GPU detection failed; using declared pools only', { error: this._detection.error })
     }
     const stored = await store.all((name, problem) => { this.log.warn('ignoring a stored pool that no longer validates', { pool: name, problem }) })
     this.added = new Map(stored.map(spec => [spec.name, spec]))
@@ -98,10 +97,20 @@ export class Inventory implements Startable {
       const pool = this.pools.get(name)
       if (pool != null) this.emit({ kind: 'capacity', pool })
     })
+    if (config.detectGpus && config.detectIntervalSec > 0) {
+      this.redetector = setInterval(() => {
+        this.redetecting ??= this.redetect().finally(() => { this.redetecting = undefined })
+      }, config.detectIntervalSec * 1000)
+      this.redetector.unref()
+    }
     this.log.info('inventory loaded', { pools: [...this.pools.keys()] })
   }
 
-  stop (): void {
+  async stop (): Promise<void> {
+    clearInterval(this.redetector)
+    this.redetector = undefined
+    // a re-detection in flight sees the timer gone and changes nothing
+    await this.redetecting
     this.unsubscribeCapacity?.()
     this.unsubscribeCapacity = undefined
   }
@@ -180,6 +189,37 @@ export class Inventory implements Startable {
     return pool
   }
 
+  /**
+   * Asks nvidia-smi for the GPUs; true when it answered. A failure keeps the
+   * pools detected before (none at start) and records why.
+   */
+  private async detect (): Promise<boolean> {
+    try {
+      const gpus = await detectGpus(this.init.config.nvidiaSmi, this.init.run)
+      this.detected = poolsFromGpus(gpus)
+      this._detection = { enabled: true, gpus: gpus.length }
+      return true
+    } catch (err) {
+      this._detection = { enabled: true, gpus: this._detection.gpus, error: (err as Error).message }
+      return false
+    }
+  }
+
+  /** A periodic detection: pools whose GPUs changed are updated (or removed, or added) and their listeners told. */
+  private async redetect (): Promise<void> {
+    const before = this._detection.gpus
+    const answered = await this.detect()
+    if (this.redetector == null) return
+    if (!answered) {
+      this.log.warn('GPU re-detection failed; keeping the GPUs detected before', { error: this._detection.error })
+      return
+    }
+    const now = this._detection.gpus
+    if (now < before) this.log.warn('GPUs gone from nvidia-smi; their pools shrink', { before, now })
+    else if (now > before) this.log.info('GPUs added to nvidia-smi; their pools grow', { before, now })
+    this.apply(this.merge())
+  }
+
   /** The pools the three sources give now, with set prices that still hold; an unusable one is logged and left out. */
   private merge (): Map<string, Pool> {
     const pools = new Map<string, Pool>()
@@ -231,6 +271,8 @@ export class Inventory implements Startable {
   }
 
   private resolve (spec: PoolSpec, source: Pool['source']): Pool {
+    const devices = devicesProblem(spec)
+    if (devices != null) throw new PoolSpecError(devices.field, `pool "${spec.name}": ${devices.problem}`)
     const pool = resolvePool(spec, this.init.config, source)
     if (!CLASS.test(pool.class)) throw new PoolConflictError(`pool "${spec.name}": model "${spec.model}" gives no usable resource class (${pool.class})`)
     if (pool.minLeaseSec > pool.maxLeaseSec) throw new PoolConflictError(`pool "${spec.name}": minLeaseSec ${pool.minLeaseSec} is above maxLeaseSec ${pool.maxLeaseSec}`)

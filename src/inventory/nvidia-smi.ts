@@ -1,21 +1,23 @@
 /**
  * GPU detection through nvidia-smi:
  *
- *   nvidia-smi --query-gpu=index,uuid,name,memory.total --format=csv,noheader,nounits
+ *   nvidia-smi --query-gpu=index,uuid,name,memory.total,pci.bus_id --format=csv,noheader,nounits
  *
- * prints one line per GPU, e.g. `0, GPU-5d1c…, NVIDIA H100 80GB HBM3, 81559`
- * (memory in MiB). The parser is strict about the shape of each line, so a
+ * prints one line per GPU, e.g. `0, GPU-5d1c…, NVIDIA H100 80GB HBM3, 81559, 00000000:18:00.0`
+ * (memory in MiB). The parser takes exactly the fields it asked for. The parser is strict about the shape of each line, so a
  * driver message or a changed format is reported instead of turned into a
  * wrong pool; the detector treats a missing binary as "no GPUs".
  */
 import { execFile } from 'node:child_process'
 import { DEFAULT_VENDOR } from './pool.ts'
-import type { PoolSpec } from '../config/pool-schema.ts'
+import { PCI_BUS_ID_PATTERN, type PoolSpec } from '../config/pool-schema.ts'
 import { modelSlug } from './classes.ts'
 import { ErrorCode } from '../error-codes.ts'
 import { defineError } from '../errors.ts'
 
-const NVIDIA_SMI_ARGS = ['--query-gpu=index,uuid,name,memory.total', '--format=csv,noheader,nounits'] as const
+const NVIDIA_SMI_FIELDS = ['index', 'uuid', 'name', 'memory.total', 'pci.bus_id'] as const
+const NVIDIA_SMI_ARGS = [`--query-gpu=${NVIDIA_SMI_FIELDS.join(',')}`, '--format=csv,noheader,nounits'] as const
+const PCI_BUS_ID = new RegExp(PCI_BUS_ID_PATTERN)
 const NVIDIA_SMI_TIMEOUT_MS = 10_000
 const MAX_OUTPUT_BYTES = 1024 * 1024
 
@@ -24,6 +26,8 @@ export interface GpuInfo {
   uuid: string
   name: string
   memoryMib: number
+  /** e.g. 00000000:18:00.0 */
+  pciBusId: string
 }
 
 export const NvidiaSmiError = defineError('NvidiaSmiError', 'CPNET_NVIDIA_SMI', ErrorCode.INTERNAL_ERROR)
@@ -35,16 +39,18 @@ export function parseNvidiaSmi (output: string): GpuInfo[] {
   lines.forEach((line, i) => {
     const fields = line.split(',').map(f => f.trim())
     const where = `nvidia-smi output line ${i + 1} ("${line.slice(0, 80)}")`
-    if (fields.length !== 4) throw new NvidiaSmiError(`${where}: expected 4 comma-separated fields, got ${fields.length}`)
-    const [index, uuid, name, memory] = fields as [string, string, string, string]
+    if (fields.length !== NVIDIA_SMI_FIELDS.length) throw new NvidiaSmiError(`${where}: expected ${NVIDIA_SMI_FIELDS.length} comma-separated fields (${NVIDIA_SMI_FIELDS.join(', ')}), got ${fields.length}`)
+    const [index, uuid, name, memory, pciBusId] = fields as [string, string, string, string, string]
     if (!/^\d+$/.test(index)) throw new NvidiaSmiError(`${where}: index "${index}" is not a number`)
     if (!/^GPU-[0-9a-fA-F-]+$/.test(uuid)) throw new NvidiaSmiError(`${where}: "${uuid}" is not a GPU UUID`)
     if (name === '' || name.startsWith('[')) throw new NvidiaSmiError(`${where}: no model name`)
     if (!/^\d+$/.test(memory) || Number(memory) === 0) throw new NvidiaSmiError(`${where}: memory "${memory}" is not a size in MiB`)
-    gpus.push({ index: Number(index), uuid, name, memoryMib: Number(memory) })
+    if (!PCI_BUS_ID.test(pciBusId)) throw new NvidiaSmiError(`${where}: "${pciBusId}" is not a PCI bus id`)
+    gpus.push({ index: Number(index), uuid, name, memoryMib: Number(memory), pciBusId })
   })
-  const uuids = new Set(gpus.map(g => g.uuid))
-  if (uuids.size !== gpus.length) throw new NvidiaSmiError('nvidia-smi output lists the same GPU twice')
+  for (const key of ['index', 'uuid', 'pciBusId'] as const) {
+    if (new Set(gpus.map(g => g[key])).size !== gpus.length) throw new NvidiaSmiError(`nvidia-smi output lists the same GPU twice (a repeated ${key})`)
+  }
   return gpus
 }
 
@@ -54,8 +60,9 @@ function interconnectOf (name: string): string {
 }
 
 /**
- * One pool per model, named after the model's slug. Memory is the smallest
- * among the GPUs of the model (cards of one model can report a few MiB apart).
+ * One pool per model, named after the model's slug, with its GPUs as the
+ * pool's devices in index order. Memory is the smallest among the GPUs of the
+ * model (cards of one model can report a few MiB apart).
  */
 export function poolsFromGpus (gpus: GpuInfo[]): PoolSpec[] {
   const byModel = new Map<string, GpuInfo[]>()
@@ -66,7 +73,8 @@ export function poolsFromGpus (gpus: GpuInfo[]): PoolSpec[] {
     model: name,
     gpus: group.length,
     gpuMemoryMib: Math.min(...group.map(g => g.memoryMib)),
-    interconnect: interconnectOf(name)
+    interconnect: interconnectOf(name),
+    devices: [...group].sort((a, b) => a.index - b.index).map(g => ({ index: g.index, uuid: g.uuid, pciBusId: g.pciBusId }))
   }))
 }
 

@@ -2,10 +2,12 @@
  * Resource pools: a pool groups GPUs of one model on one provider and is what
  * a CPI names. An operator declares a `PoolSpec` (src/config/pool-schema.ts);
  * `resolvePool` fills what the spec leaves out from the provider's defaults.
+ * A pool knows its devices, which the ledger hands to leases one by one.
  */
 import type { ProviderConfig } from '../config/schema.ts'
 import { MAX_LABELS, type PoolSpec, type Price } from '../config/pool-schema.ts'
 import { resourceClass } from './classes.ts'
+import { numberedDevices, type Device } from './devices.ts'
 
 /** Where a pool came from; decides what may change or remove it. */
 export type PoolSource = 'detected' | 'config' | 'rpc'
@@ -18,6 +20,8 @@ export interface Pool {
   /** gpu/<vendor>/<model-slug> */
   class: string
   gpus: number
+  /** One per GPU, in the order declared or detected: the declared list, else indices 0…gpus-1 (detected: nvidia-smi's GPUs of the model). */
+  devices: Device[]
   gpuMemoryMib: number
   interconnect: string
   cpuCores: number
@@ -60,6 +64,7 @@ export function resolvePool (spec: PoolSpec, defaults: ProviderConfig, source: P
     model: spec.model,
     class: resourceClass(vendor, spec.model),
     gpus: spec.gpus,
+    devices: spec.devices?.map(device => ({ ...device })) ?? numberedDevices(spec.gpus),
     gpuMemoryMib: spec.gpuMemoryMib,
     interconnect: spec.interconnect ?? DEFAULT_INTERCONNECT,
     cpuCores: spec.cpuCores ?? 0,

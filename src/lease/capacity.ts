@@ -1,12 +1,15 @@
 /**
  * The ledger as the inventory's capacity source: free GPUs are what the ledger
  * says, and every hold, lease and end it records reaches the publishers of
- * offers and prices through the inventory's change events.
+ * offers and prices through the inventory's change events. PoolSync keeps the
+ * ledger's device sets those of the inventory's pools.
  */
 import type { Startable } from '@libp2p/interface'
 import type { CapacitySource } from '../inventory/capacity.ts'
+import { deviceIndices } from '../inventory/devices.ts'
 import type { Inventory } from '../inventory/inventory.ts'
 import type { Ledger } from '../ledger/ledger.ts'
+import type { Logger } from '../log/logger.ts'
 
 export function ledgerCapacity (ledger: Ledger): CapacitySource {
   return {
@@ -18,29 +21,59 @@ export function ledgerCapacity (ledger: Ledger): CapacitySource {
 export interface PoolSyncComponents {
   inventory: Inventory
   ledger: Ledger
+  logger: Logger
 }
 
-/** Keeps the ledger's pool sizes equal to the inventory's while it runs (start it after both). */
+/**
+ * Keeps the ledger's pools and their devices equal to the inventory's while it
+ * runs (start it after both). Devices that leave a pool under live leases (a
+ * GPU gone from nvidia-smi, a pool declared smaller or removed) are logged as
+ * a warning naming the leases: their consumers lose those GPUs.
+ */
 export class PoolSync implements Startable {
   private readonly components: PoolSyncComponents
+  private readonly log: Logger
   private unsubscribe?: () => void
 
   constructor (components: PoolSyncComponents) {
     this.components = components
+    this.log = components.logger.forComponent('cpnet:pool-sync')
   }
 
   start (): void {
     if (this.unsubscribe != null) return
     const { inventory, ledger } = this.components
-    for (const pool of inventory.list()) ledger.setPool(pool.name, pool.gpus)
+    for (const pool of inventory.list()) this.sync(pool.name, deviceIndices(pool.devices))
     this.unsubscribe = inventory.onChange(change => {
-      if (change.kind === 'removed') ledger.removePool(change.pool.name)
-      else if (change.kind !== 'capacity') ledger.setPool(change.pool.name, change.pool.gpus)
+      if (change.kind === 'removed') this.sync(change.pool.name, undefined)
+      else if (change.kind !== 'capacity') this.sync(change.pool.name, deviceIndices(change.pool.devices))
     })
+    // leases restored from disk on devices the pools no longer have (a GPU gone while the node was down)
+    for (const lease of ledger.activeLeases()) {
+      const missing = ledger.missingDevices(lease.id)
+      if (missing.length > 0) this.warnGone(lease.pool, missing, [lease.id])
+    }
   }
 
   stop (): void {
     this.unsubscribe?.()
     this.unsubscribe = undefined
+  }
+
+  /** Gives the ledger the pool's devices (undefined: the pool is gone) and warns about live leases on devices that left. */
+  private sync (pool: string, devices: number[] | undefined): void {
+    const { ledger } = this.components
+    const before = ledger.devicesOf(pool) ?? []
+    if (devices == null) ledger.removePool(pool)
+    else ledger.setPool(pool, devices)
+    const kept = new Set(devices)
+    const gone = before.filter(d => !kept.has(d))
+    if (gone.length === 0) return
+    const affected = ledger.activeLeases(pool).filter(lease => lease.devices.some(d => gone.includes(d)))
+    if (affected.length > 0) this.warnGone(pool, gone, affected.map(lease => lease.id))
+  }
+
+  private warnGone (pool: string, devicesGone: number[], leases: string[]): void {
+    this.log.warn('devices left a pool that live leases use; those leases lose them', { pool, devicesGone, leases })
   }
 }

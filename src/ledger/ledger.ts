@@ -1,12 +1,19 @@
 /**
- * Capacity accounting per pool: the single writer of capacity.
+ * Capacity accounting per pool, device by device: the single writer of capacity.
  *
- * Invariant: for every pool, held + leased <= total at every instant, under any
- * concurrency. Reservations are checked and taken synchronously in memory (no
- * await between the check and the take, so concurrent requests are serialised
- * by the event loop), then written to LevelDB. A hold becomes a lease in one
- * synced batch, so an acknowledged lease survives a crash; on start the ledger
- * is rebuilt from disk, dropping lapsed holds and closing ended leases.
+ * Invariant: every device of a pool is in at most one live hold or lease at
+ * every instant, under any concurrency, so held + leased <= total while the
+ * pool does not shrink. A hold takes the lowest free device indices (free: in
+ * the pool's set and in no live hold or lease); the check and the take happen
+ * synchronously in memory (no await between them, so concurrent requests are
+ * serialised by the event loop), then the hold is written to LevelDB. A hold
+ * becomes a lease, devices and all, in one synced batch, so an acknowledged
+ * lease survives a crash; on start the ledger is rebuilt from disk (the
+ * device map with it), dropping lapsed holds and closing ended leases. An
+ * entry stored before devices were recorded has none: while live, its GPUs
+ * count as taken from the pool's free devices, so nothing is oversold.
+ * A pool shrunk under a live lease leaves the lease its devices
+ * (missingDevices says which are gone); new holds get only devices present.
  */
 import type { Startable } from '@libp2p/interface'
 import type { AbstractBatchOptions, AbstractPutOptions, AbstractSublevel } from 'abstract-level'
@@ -24,13 +31,17 @@ export const LEDGER_SUBLEVEL = 'ledger'
 export const HOLD_PREFIX = 'hold!'
 export const LEASE_PREFIX = 'lease!'
 
+/** An entry as it may be on disk: written before devices were recorded, it has none. */
+type Stored<T extends Hold | LeaseEntry> = Omit<T, 'devices'> & { devices?: number[] }
+type StoredEntry = Stored<Hold> | Stored<LeaseEntry>
+
 /**
  * classic-level's fsync option. Sublevels pass options through to the root
  * database, though their types do not list it.
  */
-const SYNCED = { sync: true } as unknown as AbstractBatchOptions<string, Hold | LeaseEntry> & AbstractPutOptions<string, Hold | LeaseEntry>
+const SYNCED = { sync: true } as unknown as AbstractBatchOptions<string, StoredEntry> & AbstractPutOptions<string, StoredEntry>
 
-type Store = AbstractSublevel<NodeDb, string | Uint8Array, string, Hold | LeaseEntry>
+type Store = AbstractSublevel<NodeDb, string | Uint8Array, string, StoredEntry>
 
 export type LedgerEventKind = 'held' | 'unheld' | 'leased' | 'renewed' | 'ended' | 'pool'
 
@@ -75,7 +86,8 @@ export class Ledger implements Startable {
   private readonly store: Store
   private readonly log: Logger
   private readonly sweepIntervalMs: number
-  private readonly pools = new Map<string, number>()
+  /** Each pool's device indices, ascending. */
+  private readonly pools = new Map<string, readonly number[]>()
   private readonly holds = new Map<string, HoldState>()
   private readonly active = new Map<string, LeaseEntry>()
   /** Ends being written, by lease id. */
@@ -87,7 +99,7 @@ export class Ledger implements Startable {
   private opened = false
 
   constructor (components: LedgerComponents, init: LedgerInit = {}) {
-    this.store = components.db.sublevel<string, Hold | LeaseEntry>(LEDGER_SUBLEVEL, { valueEncoding: 'json' })
+    this.store = components.db.sublevel<string, StoredEntry>(LEDGER_SUBLEVEL, { valueEncoding: 'json' })
     this.log = components.logger.forComponent('cpnet:ledger')
     this.sweepIntervalMs = init.sweepIntervalMs ?? SWEEP_INTERVAL_MS
   }
@@ -100,11 +112,11 @@ export class Ledger implements Startable {
     const ended: LeaseEntry[] = []
     for await (const [key, value] of this.store.iterator()) {
       if (key.startsWith(HOLD_PREFIX)) {
-        const hold = value as Hold
+        const hold = withDevices(value as Stored<Hold>)
         if (hold.expiresAt <= now) lapsed.push(key)
         else this.holds.set(hold.id, { ...hold, committing: false })
       } else if (key.startsWith(LEASE_PREFIX)) {
-        const lease = value as LeaseEntry
+        const lease = withDevices(value as Stored<LeaseEntry>)
         if (lease.status !== 'active') continue
         if (lease.end <= now) ended.push({ ...lease, status: 'expired', endedAt: lease.end })
         else this.active.set(lease.id, lease)
@@ -120,6 +132,7 @@ export class Ledger implements Startable {
     }, this.sweepIntervalMs)
     this.sweeper.unref()
     this.log.debug('ledger started', { holds: this.holds.size, leases: this.active.size, droppedHolds: lapsed.length, expiredLeases: ended.length })
+    this.reportSharedDevices()
     for (const lease of ended) this.emit({ kind: 'ended', pool: lease.pool, lease })
   }
 
@@ -139,11 +152,37 @@ export class Ledger implements Startable {
     return () => { this.listeners.delete(fn) }
   }
 
-  /** Declares or resizes a pool. Shrinking below current use refuses new holds until use falls. */
-  setPool (pool: string, totalGpus: number): void {
-    if (this.pools.get(pool) === totalGpus) return
-    this.pools.set(pool, totalGpus)
+  /**
+   * Declares a pool or changes its devices (indices, each once). A device
+   * gone stays with the live hold or lease that has it (see missingDevices);
+   * new holds get only devices in the set.
+   */
+  setPool (pool: string, devices: readonly number[]): void {
+    const sorted = [...devices].sort((a, b) => a - b)
+    if (sorted.some((d, i) => !Number.isInteger(d) || d < 0 || d === sorted[i - 1])) {
+      throw new RangeError(`pool ${pool}: device indices must be distinct non-negative integers, got ${devices.join(',')}`)
+    }
+    const before = this.pools.get(pool)
+    if (before != null && before.join(',') === sorted.join(',')) return
+    this.pools.set(pool, sorted)
     this.emit({ kind: 'pool', pool })
+  }
+
+  /** A pool's device indices, ascending; undefined for a pool the ledger does not know. */
+  devicesOf (pool: string): readonly number[] | undefined {
+    return this.pools.get(pool)
+  }
+
+  /**
+   * The devices of a live lease that its pool no longer has (a GPU that left
+   * nvidia-smi, a pool declared smaller or removed); empty for a lease that
+   * is not live.
+   */
+  missingDevices (leaseId: string): number[] {
+    const lease = this.active.get(leaseId)
+    if (lease == null) return []
+    const present = new Set(this.pools.get(lease.pool))
+    return lease.devices.filter(d => !present.has(d))
   }
 
   /** Forgets a pool: no new holds. Leases already granted run to their end. */
@@ -152,24 +191,27 @@ export class Ledger implements Startable {
   }
 
   usage (pool: string): PoolUsage {
-    const total = this.pools.get(pool) ?? 0
+    const total = this.pools.get(pool)?.length ?? 0
     let held = 0
     let leased = 0
     for (const h of this.holds.values()) if (h.pool === pool) held += h.gpus
     for (const l of this.active.values()) if (l.pool === pool) leased += l.gpus
-    return { pool, total, held, leased, free: Math.max(0, total - held - leased) }
+    return { pool, total, held, leased, free: this.freeDevices(pool).length }
   }
 
-  /** Takes `gpus` from the pool until `ttlMs` from now, or throws NoCapacityError. */
+  /**
+   * Takes the `gpus` lowest free devices of the pool until `ttlMs` from now,
+   * or throws NoCapacityError.
+   */
   async hold (req: HoldRequest): Promise<Hold> {
     this.assertOpen()
     if (!this.pools.has(req.pool)) throw new UnknownPoolError(`no pool named "${req.pool}"`)
     if (!Number.isInteger(req.gpus) || req.gpus < 1) throw new RangeError('gpus must be a positive integer')
     if (this.holds.has(req.id)) throw new RangeError(`hold ${req.id} exists already`)
-    // check and take with no await in between: this is what makes overselling impossible
-    const { free } = this.usage(req.pool)
-    if (req.gpus > free) throw new NoCapacityError(`pool ${req.pool} has ${free} free GPUs, ${req.gpus} asked`)
-    const hold: HoldState = { id: req.id, pool: req.pool, gpus: req.gpus, expiresAt: Date.now() + req.ttlMs, committing: false }
+    // check and take with no await in between: this is what keeps a device out of two holds or leases
+    const free = this.freeDevices(req.pool)
+    if (req.gpus > free.length) throw new NoCapacityError(`pool ${req.pool} has ${free.length} free GPUs, ${req.gpus} asked`)
+    const hold: HoldState = { id: req.id, pool: req.pool, gpus: req.gpus, devices: free.slice(0, req.gpus), expiresAt: Date.now() + req.ttlMs, committing: false }
     this.holds.set(hold.id, hold)
     try {
       // not synced: a hold lost in a crash only means a quote the provider no longer honours
@@ -210,7 +252,7 @@ export class Ledger implements Startable {
       throw new HoldNotFoundError(`hold ${req.holdId} is not held (lapsed, released or unknown)`)
     }
     hold.committing = true
-    const lease: LeaseEntry = { id: req.leaseId, pool: hold.pool, gpus: hold.gpus, start: req.start, end: req.end, status: 'active', data: req.data }
+    const lease: LeaseEntry = { id: req.leaseId, pool: hold.pool, gpus: hold.gpus, devices: [...hold.devices], start: req.start, end: req.end, status: 'active', data: req.data }
     try {
       await this.store.batch([
         { type: 'del', key: HOLD_PREFIX + hold.id },
@@ -220,14 +262,14 @@ export class Ledger implements Startable {
       hold.committing = false
       throw err
     }
-    // the capacity moves from the hold to the lease with no instant where both or neither count
+    // the devices move from the hold to the lease with no instant where both or neither have them
     this.active.set(lease.id, lease)
     this.holds.delete(hold.id)
     this.emit({ kind: 'leased', pool: lease.pool, lease })
     return lease
   }
 
-  /** Extends an active lease. Capacity is already the lease's, so nothing else changes. */
+  /** Extends an active lease. Its devices are already the lease's, so nothing else changes. */
   async renew (leaseId: string, end: number, data?: unknown): Promise<LeaseEntry> {
     const lease = this.activeLease(leaseId)
     const renewed: LeaseEntry = { ...lease, end, data: data ?? lease.data }
@@ -249,18 +291,50 @@ export class Ledger implements Startable {
     const active = this.active.get(leaseId)
     if (active != null) return active
     const stored = await this.store.get(LEASE_PREFIX + leaseId)
-    return stored as LeaseEntry | undefined
+    return stored == null ? undefined : withDevices(stored as Stored<LeaseEntry>)
   }
 
   /** Every lease on disk, newest first; `active` only when asked. */
   async listLeases (filter: { activeOnly?: boolean, pool?: string } = {}): Promise<LeaseEntry[]> {
+    if (filter.activeOnly === true) return this.activeLeases(filter.pool)
     const out: LeaseEntry[] = []
-    if (filter.activeOnly === true) {
-      out.push(...this.active.values())
-    } else {
-      for await (const value of this.store.values({ gte: LEASE_PREFIX, lt: LEASE_PREFIX + '\xff' })) out.push(value as LeaseEntry)
+    for await (const value of this.store.values({ gte: LEASE_PREFIX, lt: LEASE_PREFIX + '\xff' })) out.push(withDevices(value as Stored<LeaseEntry>))
+    return newestFirst(out.filter(l => filter.pool == null || l.pool === filter.pool))
+  }
+
+  /** The live leases (of one pool, when given), newest first, as they are at the call. */
+  activeLeases (pool?: string): LeaseEntry[] {
+    return newestFirst([...this.active.values()].filter(l => pool == null || l.pool === pool))
+  }
+
+  /**
+   * The pool's devices that a new hold may take, ascending: those in no live
+   * hold or lease, less as many as live entries without devices have GPUs
+   * (the highest go, so that holds keep getting the lowest).
+   */
+  private freeDevices (pool: string): number[] {
+    const taken = new Set<number>()
+    let unassigned = 0
+    for (const entry of [...this.holds.values(), ...this.active.values()]) {
+      if (entry.pool !== pool) continue
+      for (const device of entry.devices) taken.add(device)
+      unassigned += Math.max(0, entry.gpus - entry.devices.length)
     }
-    return out.filter(l => filter.pool == null || l.pool === filter.pool).sort((a, b) => b.start - a.start)
+    const free = (this.pools.get(pool) ?? []).filter(d => !taken.has(d))
+    return free.slice(0, Math.max(0, free.length - unassigned))
+  }
+
+  /** A device in two live entries on disk breaks the invariant; it cannot be mended here, only reported. */
+  private reportSharedDevices (): void {
+    const owners = new Map<string, string>()
+    for (const entry of [...this.holds.values(), ...this.active.values()]) {
+      for (const device of entry.devices) {
+        const key = `${entry.pool}/${device}`
+        const other = owners.get(key)
+        if (other != null) this.log.error('a device is in two live entries of the ledger', { pool: entry.pool, device, entries: [other, entry.id] })
+        owners.set(key, entry.id)
+      }
+    }
   }
 
   private activeLease (leaseId: string): LeaseEntry {
@@ -331,5 +405,14 @@ export class Ledger implements Startable {
 }
 
 function toHold (h: HoldState): Hold {
-  return { id: h.id, pool: h.pool, gpus: h.gpus, expiresAt: h.expiresAt }
+  return { id: h.id, pool: h.pool, gpus: h.gpus, devices: [...h.devices], expiresAt: h.expiresAt }
+}
+
+/** An entry read from disk, with `devices: []` where it was stored without them. */
+function withDevices<T extends Hold | LeaseEntry> (stored: Stored<T>): T {
+  return { ...stored, devices: stored.devices ?? [] } as T
+}
+
+function newestFirst (leases: LeaseEntry[]): LeaseEntry[] {
+  return leases.sort((a, b) => b.start - a.start)
 }

@@ -3,6 +3,11 @@ export interface Hold {
   id: string
   pool: string
   gpus: number
+  /**
+   * The device indices reserved, ascending, one per GPU. Empty for a hold
+   * stored before devices were recorded: its gpus still count as taken.
+   */
+  devices: number[]
   /** ms since the epoch */
   expiresAt: number
 }
@@ -17,6 +22,12 @@ export interface LeaseEntry {
   id: string
   pool: string
   gpus: number
+  /**
+   * The device indices of the lease, ascending, one per GPU: its hold's.
+   * Empty for a lease stored before devices were recorded; while it is live
+   * its gpus count as taken from the pool's free devices.
+   */
+  devices: number[]
   /** ms since the epoch */
   start: number
   end: number
@@ -26,12 +37,17 @@ export interface LeaseEntry {
   data?: unknown
 }
 
-/** Capacity of one pool at one instant. held + leased <= total always holds for new reservations. */
+/** Capacity of one pool at one instant. */
 export interface PoolUsage {
   pool: string
+  /** The pool's devices. */
   total: number
+  /** GPUs of live holds and leases; above total only after the pool shrank under them. */
   held: number
   leased: number
-  /** max(0, total - held - leased): a pool shrunk below its use shows 0, never negative. */
+  /**
+   * The pool's devices in no live hold or lease, less the GPUs of live entries
+   * stored without devices: what a new hold can get. Never negative.
+   */
   free: number
 }

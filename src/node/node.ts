@@ -252,7 +252,7 @@ export class CpnetNode {
       { name: 'end hooks', part: endHooks },
       { name: 'ledger', part: ledger },
       { name: 'inventory', part: inventory },
-      { name: 'pool sync', part: new PoolSync({ inventory, ledger }) },
+      { name: 'pool sync', part: new PoolSync({ inventory, ledger, logger }) },
       { name: 'libp2p', part: libp2p },
       { name: 'bootstrapper', part: bootstrapper },
       { name: 'prices', part: pricing },

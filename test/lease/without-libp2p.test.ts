@@ -77,7 +77,7 @@ async function side (dir: string, network: StreamPairNetwork, pools: typeof POOL
     { store: new PoolStore(db), prices: new PriceOverrides(db), logger, capacity: ledgerCapacity(ledger) },
     { config: { ...config.provider, detectGpus: false, pools } }
   )
-  const poolSync = new PoolSync({ inventory, ledger })
+  const poolSync = new PoolSync({ inventory, ledger, logger })
   const leases = new LeaseService(
     { peerId, privateKey: key, network: network.peer(peerId), inventory, ledger, search: { search: async () => { throw new Error('no search here') } }, db, logger },
     { config: config.lease }

@@ -7,6 +7,8 @@ import { silentLogger } from '../../src/log/logger.ts'
 import type { NodeDb } from '../../src/host/db.ts'
 import { tempDir, waitFor } from '../helpers/daemons.ts'
 
+const EIGHT = [0, 1, 2, 3, 4, 5, 6, 7]
+
 describe('ledger', () => {
   let dir: ReturnType<typeof tempDir>
   let db: NodeDb
@@ -29,7 +31,7 @@ describe('ledger', () => {
   beforeEach(async () => {
     dir = tempDir()
     await openLedger()
-    ledger.setPool('h100', 8)
+    ledger.setPool('h100', EIGHT)
   })
   afterEach(async () => {
     await ledger.stop()
@@ -83,7 +85,7 @@ describe('ledger', () => {
     await ledger.hold({ id: 'q2', pool: 'h100', gpus: 3, ttlMs: 50 })
     await new Promise(resolve => setTimeout(resolve, 80))
     await reopen()
-    ledger.setPool('h100', 8)
+    ledger.setPool('h100', EIGHT)
     expect(ledger.usage('h100')).toMatchObject({ held: 0, leased: 2, free: 6 })
     expect(await ledger.getLease('lease-1')).toMatchObject({ status: 'active', gpus: 2, data: { agreement: 'bytes' } })
   })
@@ -95,7 +97,7 @@ describe('ledger', () => {
     await new Promise(resolve => setTimeout(resolve, 60))
     await db.close()
     await openLedger()
-    ledger.setPool('h100', 8)
+    ledger.setPool('h100', EIGHT)
     expect(ledger.usage('h100').free).toBe(8)
     expect(await ledger.getLease('short')).toMatchObject({ status: 'expired' })
   })
@@ -125,7 +127,7 @@ describe('ledger', () => {
 
   it('a pool shrunk below its use shows 0 free and refuses new holds', async () => {
     await ledger.hold({ id: 'a', pool: 'h100', gpus: 6, ttlMs: 60_000 })
-    ledger.setPool('h100', 4)
+    ledger.setPool('h100', [0, 1, 2, 3])
     expect(ledger.usage('h100')).toMatchObject({ total: 4, free: 0 })
     await expect(ledger.hold({ id: 'b', pool: 'h100', gpus: 1, ttlMs: 60_000 })).rejects.toBeInstanceOf(NoCapacityError)
   })

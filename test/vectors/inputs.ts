@@ -6,6 +6,7 @@
  */
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { resourceClass } from '../../src/inventory/classes.ts'
+import { numberedDevices } from '../../src/inventory/devices.ts'
 import type { Pool } from '../../src/inventory/pool.ts'
 
 /** When the offer is signed: 2026-01-01T00:00:00.000Z. */
@@ -31,6 +32,7 @@ export const POOL: Pool = {
   model: MODEL,
   class: resourceClass(VENDOR, MODEL),
   gpus: 8,
+  devices: numberedDevices(8),
   gpuMemoryMib: 81_559,
   interconnect: 'nvlink',
   cpuCores: 96,

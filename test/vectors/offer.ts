@@ -23,11 +23,13 @@ export async function offerFile (keys: VectorKeys): Promise<OfferFile> {
   const bytes = await signOffer(offer, key)
   const signed = SignedOffer.decode(bytes)
   const dhtKey = offerDhtKey(parseCpi(offer.cpi))
+  // the pool's devices stay on the provider: an offer never carries them, so they are no input of it
+  const { devices: _devices, ...offered } = POOL
   return {
     about: 'A signed offer for pool h100 of the provider key, and its DHT key.',
     inputs: {
       provider: 'provider',
-      pool: toJson(POOL),
+      pool: toJson(offered),
       seq: OFFER_AT_MS,
       now: OFFER_AT_MS,
       ttlMs: OFFER_TTL_MS,

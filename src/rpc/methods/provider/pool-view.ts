@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { RpcComponents } from '../components.ts'
 import { formatCpi } from '../../../identity/cpi.ts'
 import type { Pool } from '../../../inventory/pool.ts'
+import { DeviceSchema } from '../../../config/pool-schema.ts'
 import { PriceShapeSchema, priceShape } from '../../../units/price-shape.ts'
 import { unitsText } from '../../../units/price.ts'
 
@@ -14,6 +15,7 @@ export const PoolViewSchema = Type.Object({
   model: Type.String({ description: 'GPU model as the vendor names it' }),
   class: Type.String({ description: 'gpu/<vendor slug>/<model slug>, as its offer carries it' }),
   gpus: Type.Integer({ description: 'GPUs in the pool' }),
+  devices: Type.Array(DeviceSchema, { description: 'The pool\'s GPUs, one per GPU: declared, detected by nvidia-smi (with UUID and PCI address), or numbered 0 to gpus-1' }),
   availableGpus: Type.Integer({ description: 'GPUs neither leased nor held under an open quote' }),
   gpuMemoryMib: Type.Integer({ description: 'Memory of one GPU in MiB' }),
   interconnect: Type.String({ description: 'pcie, nvlink, sxm, infiniband…' }),
