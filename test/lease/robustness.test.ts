@@ -68,7 +68,7 @@ describe('lease protocol robustness', () => {
   }
 
   function request (requestId: Uint8Array<ArrayBuffer> = new Uint8Array(randomBytes(16)), overrides: Record<string, unknown> = {}): LeaseMessage {
-    return { request: { requestId, cpi, gpus: 1, durationSec: 600, maxMicrosPerGpuHour: 2_000_000n, currency: 'USD', validUntil: BigInt(Date.now() + 60_000), ...overrides } }
+    return { request: { requestId, cpi, gpus: 1, durationSec: 600, maxMicrosPerGpuHour: 2_000_000n, currency: 'USD', validUntil: BigInt(Date.now() + 60_000), access: new Uint8Array(), ...overrides } }
   }
 
   async function quoted (ch: LeaseChannel, requestId?: Uint8Array<ArrayBuffer>): Promise<Quote> {

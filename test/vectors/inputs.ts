@@ -33,6 +33,8 @@ export const POOL: Pool = {
   class: resourceClass(VENDOR, MODEL),
   gpus: 8,
   devices: numberedDevices(8),
+  provisioner: 'hook',
+  images: [],
   gpuMemoryMib: 81_559,
   interconnect: 'nvlink',
   cpuCores: 96,

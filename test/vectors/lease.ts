@@ -60,7 +60,8 @@ export async function leaseFile (keys: VectorKeys): Promise<LeaseFile> {
     durationSec: DURATION_SEC,
     maxMicrosPerGpuHour: MAX_MICROS,
     currency: POOL.price.currency,
-    validUntil: BigInt(REQUEST_AT_MS + REQUEST_VALIDITY_MS)
+    validUntil: BigInt(REQUEST_AT_MS + REQUEST_VALIDITY_MS),
+    access: new Uint8Array()
   }
   const agreement = Agreement.encode({
     leaseId,

@@ -1,4 +1,4 @@
-import { decodeMessage, encodeMessage, enumeration, message, streamMessage } from 'protons-runtime'
+import { decodeMessage, encodeMessage, enumeration, MaxLengthError, message, streamMessage } from 'protons-runtime'
 import { alloc as uint8ArrayAlloc } from 'uint8arrays/alloc'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -14,6 +14,7 @@ export interface Agreement {
   start: bigint
   end: bigint
   version: number
+  accessHash: Uint8Array<ArrayBuffer>
 }
 
 export namespace Agreement {
@@ -76,6 +77,11 @@ export namespace Agreement {
           w.uint32(obj.version)
         }
 
+        if ((obj.accessHash != null && obj.accessHash.byteLength > 0)) {
+          w.uint32(90)
+          w.bytes(obj.accessHash)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -90,7 +96,8 @@ export namespace Agreement {
           currency: '',
           start: 0n,
           end: 0n,
-          version: 0
+          version: 0,
+          accessHash: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -137,6 +144,10 @@ export namespace Agreement {
             }
             case 10: {
               obj.version = reader.uint32()
+              break
+            }
+            case 11: {
+              obj.accessHash = reader.bytes()
               break
             }
             default: {
@@ -224,6 +235,13 @@ export namespace Agreement {
               }
               break
             }
+            case 11: {
+              yield {
+                field: `${prefix}.accessHash`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -286,6 +304,11 @@ export namespace Agreement {
     value: number
   }
 
+  export interface AgreementAccessHashFieldEvent {
+    field: '$.accessHash'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<Agreement>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Agreement.codec())
   }
@@ -294,7 +317,7 @@ export namespace Agreement {
     return decodeMessage(buf, Agreement.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Agreement>): Generator<AgreementLeaseIdFieldEvent | AgreementRequestIdFieldEvent | AgreementCpiFieldEvent | AgreementConsumerFieldEvent | AgreementGpusFieldEvent | AgreementMicrosPerGpuHourFieldEvent | AgreementCurrencyFieldEvent | AgreementStartFieldEvent | AgreementEndFieldEvent | AgreementVersionFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Agreement>): Generator<AgreementLeaseIdFieldEvent | AgreementRequestIdFieldEvent | AgreementCpiFieldEvent | AgreementConsumerFieldEvent | AgreementGpusFieldEvent | AgreementMicrosPerGpuHourFieldEvent | AgreementCurrencyFieldEvent | AgreementStartFieldEvent | AgreementEndFieldEvent | AgreementVersionFieldEvent | AgreementAccessHashFieldEvent> {
     return streamMessage(buf, Agreement.codec(), opts)
   }
 }
@@ -442,6 +465,7 @@ export interface LeaseRequest {
   maxMicrosPerGpuHour: bigint
   currency: string
   validUntil: bigint
+  access: Uint8Array<ArrayBuffer>
 }
 
 export namespace LeaseRequest {
@@ -489,6 +513,11 @@ export namespace LeaseRequest {
           w.uint64(obj.validUntil)
         }
 
+        if ((obj.access != null && obj.access.byteLength > 0)) {
+          w.uint32(66)
+          w.bytes(obj.access)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -500,7 +529,8 @@ export namespace LeaseRequest {
           durationSec: 0,
           maxMicrosPerGpuHour: 0n,
           currency: '',
-          validUntil: 0n
+          validUntil: 0n,
+          access: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -535,6 +565,10 @@ export namespace LeaseRequest {
             }
             case 7: {
               obj.validUntil = reader.uint64()
+              break
+            }
+            case 8: {
+              obj.access = reader.bytes()
               break
             }
             default: {
@@ -601,6 +635,13 @@ export namespace LeaseRequest {
               }
               break
             }
+            case 8: {
+              yield {
+                field: `${prefix}.access`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -648,6 +689,11 @@ export namespace LeaseRequest {
     value: bigint
   }
 
+  export interface LeaseRequestAccessFieldEvent {
+    field: '$.access'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<LeaseRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, LeaseRequest.codec())
   }
@@ -656,8 +702,340 @@ export namespace LeaseRequest {
     return decodeMessage(buf, LeaseRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRequest>): Generator<LeaseRequestRequestIdFieldEvent | LeaseRequestCpiFieldEvent | LeaseRequestGpusFieldEvent | LeaseRequestDurationSecFieldEvent | LeaseRequestMaxMicrosPerGpuHourFieldEvent | LeaseRequestCurrencyFieldEvent | LeaseRequestValidUntilFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseRequest>): Generator<LeaseRequestRequestIdFieldEvent | LeaseRequestCpiFieldEvent | LeaseRequestGpusFieldEvent | LeaseRequestDurationSecFieldEvent | LeaseRequestMaxMicrosPerGpuHourFieldEvent | LeaseRequestCurrencyFieldEvent | LeaseRequestValidUntilFieldEvent | LeaseRequestAccessFieldEvent> {
     return streamMessage(buf, LeaseRequest.codec(), opts)
+  }
+}
+
+export interface AccessRequest {
+  sshKeys: string[]
+  image: string
+  command: string[]
+  env: EnvVar[]
+}
+
+export namespace AccessRequest {
+  let _codec: Codec<AccessRequest>
+
+  export const codec = (): Codec<AccessRequest> => {
+    if (_codec == null) {
+      _codec = message<AccessRequest>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if (obj.sshKeys != null && obj.sshKeys.length > 0) {
+          for (const value of obj.sshKeys) {
+            w.uint32(10)
+            w.string(value)
+          }
+        }
+
+        if ((obj.image != null && obj.image !== '')) {
+          w.uint32(18)
+          w.string(obj.image)
+        }
+
+        if (obj.command != null && obj.command.length > 0) {
+          for (const value of obj.command) {
+            w.uint32(26)
+            w.string(value)
+          }
+        }
+
+        if (obj.env != null && obj.env.length > 0) {
+          for (const value of obj.env) {
+            w.uint32(34)
+            EnvVar.codec().encode(value, w)
+          }
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          sshKeys: [],
+          image: '',
+          command: [],
+          env: []
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.sshKeys != null && obj.sshKeys.length === opts.limits.sshKeys) {
+                throw new MaxLengthError('Decode error - repeated field "sshKeys" had too many elements')
+              }
+
+              obj.sshKeys.push(reader.string())
+              break
+            }
+            case 2: {
+              obj.image = reader.string()
+              break
+            }
+            case 3: {
+              if (opts.limits?.command != null && obj.command.length === opts.limits.command) {
+                throw new MaxLengthError('Decode error - repeated field "command" had too many elements')
+              }
+
+              obj.command.push(reader.string())
+              break
+            }
+            case 4: {
+              if (opts.limits?.env != null && obj.env.length === opts.limits.env) {
+                throw new MaxLengthError('Decode error - repeated field "env" had too many elements')
+              }
+
+              obj.env.push(EnvVar.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.env$
+              }))
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const obj = {
+          sshKeys: 0,
+          command: 0,
+          env: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              if (opts.limits?.sshKeys != null && obj.sshKeys === opts.limits.sshKeys) {
+                throw new MaxLengthError('Streaming decode error - repeated field "sshKeys" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.sshKeys[]`,
+                index: obj.sshKeys,
+                value: reader.string()
+              }
+
+              obj.sshKeys++
+
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.image`,
+                value: reader.string()
+              }
+              break
+            }
+            case 3: {
+              if (opts.limits?.command != null && obj.command === opts.limits.command) {
+                throw new MaxLengthError('Streaming decode error - repeated field "command" had too many elements')
+              }
+
+              yield {
+                field: `${prefix}.command[]`,
+                index: obj.command,
+                value: reader.string()
+              }
+
+              obj.command++
+
+              break
+            }
+            case 4: {
+              if (opts.limits?.env != null && obj.env === opts.limits.env) {
+                throw new MaxLengthError('Streaming decode error - repeated field "env" had too many elements')
+              }
+
+              for (const evt of EnvVar.codec().stream(reader, reader.uint32(), `${prefix}.env[]`, {
+                limits: opts.limits?.env$
+              })) {
+                yield {
+                  ...evt,
+                  index: obj.env
+                }
+              }
+
+              obj.env++
+
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AccessRequestSshKeysFieldEvent {
+    field: '$.sshKeys[]'
+    index: number
+    value: string
+  }
+
+  export interface AccessRequestImageFieldEvent {
+    field: '$.image'
+    value: string
+  }
+
+  export interface AccessRequestCommandFieldEvent {
+    field: '$.command[]'
+    index: number
+    value: string
+  }
+
+  export interface AccessRequestEnvNameFieldEvent {
+    field: '$.env[].name'
+    value: string
+    index: number
+  }
+
+  export interface AccessRequestEnvValueFieldEvent {
+    field: '$.env[].value'
+    value: string
+    index: number
+  }
+
+  export function encode (obj: Partial<AccessRequest>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, AccessRequest.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccessRequest>): AccessRequest {
+    return decodeMessage(buf, AccessRequest.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<AccessRequest>): Generator<AccessRequestSshKeysFieldEvent | AccessRequestImageFieldEvent | AccessRequestCommandFieldEvent | AccessRequestEnvNameFieldEvent | AccessRequestEnvValueFieldEvent> {
+    return streamMessage(buf, AccessRequest.codec(), opts)
+  }
+}
+
+export interface EnvVar {
+  name: string
+  value: string
+}
+
+export namespace EnvVar {
+  let _codec: Codec<EnvVar>
+
+  export const codec = (): Codec<EnvVar> => {
+    if (_codec == null) {
+      _codec = message<EnvVar>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.name != null && obj.name !== '')) {
+          w.uint32(10)
+          w.string(obj.name)
+        }
+
+        if ((obj.value != null && obj.value !== '')) {
+          w.uint32(18)
+          w.string(obj.value)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          name: '',
+          value: ''
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.name = reader.string()
+              break
+            }
+            case 2: {
+              obj.value = reader.string()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.name`,
+                value: reader.string()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.value`,
+                value: reader.string()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface EnvVarNameFieldEvent {
+    field: '$.name'
+    value: string
+  }
+
+  export interface EnvVarValueFieldEvent {
+    field: '$.value'
+    value: string
+  }
+
+  export function encode (obj: Partial<EnvVar>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, EnvVar.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EnvVar>): EnvVar {
+    return decodeMessage(buf, EnvVar.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<EnvVar>): Generator<EnvVarNameFieldEvent | EnvVarValueFieldEvent> {
+    return streamMessage(buf, EnvVar.codec(), opts)
   }
 }
 
@@ -1154,7 +1532,8 @@ export enum RejectCode {
   EXPIRED = 'EXPIRED',
   NOT_FOUND = 'NOT_FOUND',
   START_FAILED = 'START_FAILED',
-  INTERNAL = 'INTERNAL'
+  INTERNAL = 'INTERNAL',
+  POLICY = 'POLICY'
 }
 
 enum __RejectCodeValues {
@@ -1168,7 +1547,8 @@ enum __RejectCodeValues {
   EXPIRED = 7,
   NOT_FOUND = 8,
   START_FAILED = 9,
-  INTERNAL = 10
+  INTERNAL = 10,
+  POLICY = 11
 }
 
 export namespace RejectCode {
@@ -2267,6 +2647,11 @@ export namespace LeaseMessage {
     value: bigint
   }
 
+  export interface LeaseMessageRequestAccessFieldEvent {
+    field: '$.request.access'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export interface LeaseMessageQuoteAgreementFieldEvent {
     field: '$.quote.agreement'
     value: Uint8Array<ArrayBuffer>
@@ -2390,7 +2775,7 @@ export namespace LeaseMessage {
     return decodeMessage(buf, LeaseMessage.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseMessage>): Generator<LeaseMessageRequestRequestIdFieldEvent | LeaseMessageRequestCpiFieldEvent | LeaseMessageRequestGpusFieldEvent | LeaseMessageRequestDurationSecFieldEvent | LeaseMessageRequestMaxMicrosPerGpuHourFieldEvent | LeaseMessageRequestCurrencyFieldEvent | LeaseMessageRequestValidUntilFieldEvent | LeaseMessageQuoteAgreementFieldEvent | LeaseMessageQuoteProviderSignatureFieldEvent | LeaseMessageQuoteExpiresAtFieldEvent | LeaseMessageQuoteRoundFieldEvent | LeaseMessageCounterMicrosPerGpuHourFieldEvent | LeaseMessageAcceptAgreementHashFieldEvent | LeaseMessageAcceptConsumerSignatureFieldEvent | LeaseMessageGrantLeaseAgreementFieldEvent | LeaseMessageGrantLeaseProviderSignatureFieldEvent | LeaseMessageGrantLeaseConsumerSignatureFieldEvent | LeaseMessageGrantAccessFieldEvent | LeaseMessageRejectCodeFieldEvent | LeaseMessageRejectMessageFieldEvent | LeaseMessageRenewAgreementFieldEvent | LeaseMessageRenewConsumerSignatureFieldEvent | LeaseMessageReleaseLeaseIdFieldEvent | LeaseMessageReleaseConsumerSignatureFieldEvent | LeaseMessageQueryRequestIdFieldEvent | LeaseMessageEndedLeaseAgreementFieldEvent | LeaseMessageEndedLeaseProviderSignatureFieldEvent | LeaseMessageEndedLeaseConsumerSignatureFieldEvent | LeaseMessageEndedStatusFieldEvent | LeaseMessageEndedEndedAtFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<LeaseMessage>): Generator<LeaseMessageRequestRequestIdFieldEvent | LeaseMessageRequestCpiFieldEvent | LeaseMessageRequestGpusFieldEvent | LeaseMessageRequestDurationSecFieldEvent | LeaseMessageRequestMaxMicrosPerGpuHourFieldEvent | LeaseMessageRequestCurrencyFieldEvent | LeaseMessageRequestValidUntilFieldEvent | LeaseMessageRequestAccessFieldEvent | LeaseMessageQuoteAgreementFieldEvent | LeaseMessageQuoteProviderSignatureFieldEvent | LeaseMessageQuoteExpiresAtFieldEvent | LeaseMessageQuoteRoundFieldEvent | LeaseMessageCounterMicrosPerGpuHourFieldEvent | LeaseMessageAcceptAgreementHashFieldEvent | LeaseMessageAcceptConsumerSignatureFieldEvent | LeaseMessageGrantLeaseAgreementFieldEvent | LeaseMessageGrantLeaseProviderSignatureFieldEvent | LeaseMessageGrantLeaseConsumerSignatureFieldEvent | LeaseMessageGrantAccessFieldEvent | LeaseMessageRejectCodeFieldEvent | LeaseMessageRejectMessageFieldEvent | LeaseMessageRenewAgreementFieldEvent | LeaseMessageRenewConsumerSignatureFieldEvent | LeaseMessageReleaseLeaseIdFieldEvent | LeaseMessageReleaseConsumerSignatureFieldEvent | LeaseMessageQueryRequestIdFieldEvent | LeaseMessageEndedLeaseAgreementFieldEvent | LeaseMessageEndedLeaseProviderSignatureFieldEvent | LeaseMessageEndedLeaseConsumerSignatureFieldEvent | LeaseMessageEndedStatusFieldEvent | LeaseMessageEndedEndedAtFieldEvent> {
     return streamMessage(buf, LeaseMessage.codec(), opts)
   }
 }
