@@ -27,6 +27,8 @@ export interface CommandOptions {
   input?: string
   /** The whole environment; the daemon's own by default. */
   env?: NodeJS.ProcessEnv
+  /** stdout beyond this kills the program; COMMAND_MAX_OUTPUT_BYTES by default. */
+  maxOutputBytes?: number
 }
 
 export interface CommandResult {
@@ -55,7 +57,8 @@ export async function runCommand (argv: readonly string[], options: CommandOptio
   }
   child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString('utf8')
-    if (stdout.length > COMMAND_MAX_OUTPUT_BYTES) kill(`printed more than ${COMMAND_MAX_OUTPUT_BYTES} bytes`)
+    const max = options.maxOutputBytes ?? COMMAND_MAX_OUTPUT_BYTES
+    if (stdout.length > max) kill(`printed more than ${max} bytes`)
   })
   child.stderr.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString('utf8')).slice(-COMMAND_MAX_OUTPUT_BYTES) })
   child.stdin.on('error', () => {}) // a program that does not read its stdin is fine

@@ -17,6 +17,12 @@ export const REGION_PATTERN = '^[a-z0-9][a-z0-9-]{0,31}$'
 export const LABEL_PATTERN = '^[a-z0-9][a-z0-9._:-]{0,47}$'
 export const CURRENCY_PATTERN = '^[A-Z][A-Z0-9]{2,7}$'
 export const MAX_LABELS = 16
+export const MAX_IMAGES = 16
+/** How a pool's leases are handed over; src/provision/ has one provisioner of each kind. */
+export const PROVISIONER_KINDS = ['hook', 'ssh', 'container'] as const
+export type ProvisionerKind = typeof PROVISIONER_KINDS[number]
+/** A container image reference: registry/name:tag or @digest. */
+export const IMAGE_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9._/:@-]*$'
 const MAX_MODEL_CHARS = 96
 /** A week: longer leases are renewed. */
 export const MAX_LEASE_SEC = 7 * 24 * 3600
@@ -63,7 +69,9 @@ export const PoolSpecSchema = Type.Object({
   floorMicrosPerGpuHour: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'The lowest price per GPU-hour the provider accepts in negotiation (same currency as price); default: the price itself' })),
   minLeaseSec: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC, description: 'Shortest lease granted, seconds; default provider.minLeaseSec' })),
   maxLeaseSec: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC, description: 'Longest lease granted, seconds; default provider.maxLeaseSec' })),
-  devices: Type.Optional(Type.Array(DeviceSchema, { maxItems: MAX_DEVICE_INDEX + 1, description: 'The pool\'s GPUs, one entry per GPU (as many as gpus, each index once): which devices a lease gets; default: indices 0 to gpus-1' }))
+  devices: Type.Optional(Type.Array(DeviceSchema, { maxItems: MAX_DEVICE_INDEX + 1, description: 'The pool\'s GPUs, one entry per GPU (as many as gpus, each index once): which devices a lease gets; default: indices 0 to gpus-1' })),
+  provisioner: Type.Optional(Type.Union(PROVISIONER_KINDS.map(k => Type.Literal(k)), { description: 'How a lease is handed over (docs/PROVIDER.md): hook runs lease.startHook/endHook; ssh makes a Unix account behind the host\'s sshd (lease.ssh); container starts a podman or docker container with an sshd (lease.container). Default hook' })),
+  images: Type.Optional(Type.Array(Type.String({ pattern: IMAGE_PATTERN, maxLength: 255 }), { maxItems: MAX_IMAGES, description: 'Container pools: the images a consumer may ask for; the first is the default. A container pool needs one' }))
 }, strict)
 export type PoolSpec = Static<typeof PoolSpecSchema>
 

@@ -62,6 +62,32 @@ export const DiscoveryConfigSchema = Type.Object({
   defaultLimit: Type.Integer({ minimum: 1, maximum: 1000, description: 'Offers returned when the caller gives no limit' })
 }, strict)
 
+const Path = (description: string) => Type.String({ minLength: 1, description })
+
+/** The `ssh` provisioner: a Unix account per lease behind this host's sshd. */
+export const SshProvisionerConfigSchema = Type.Object({
+  host: Type.String({ description: 'Address consumers dial; empty: the first non-loopback IPv4 address of the machine' }),
+  port: Type.Integer({ minimum: 1, maximum: 65535, description: 'Port of the host\'s sshd' }),
+  hostKeys: Type.Array(Path('A host public key file'), { maxItems: 8, description: 'The sshd host public keys sent to consumers to pin (those that exist are read)' }),
+  homeBase: Path('Directory under which lease accounts get their home'),
+  userPrefix: Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,15}$', description: 'Lease accounts are named this and the lease id\'s first 12 characters' }),
+  shell: Path('Login shell of lease accounts'),
+  groups: Type.Array(Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,31}$' }), { maxItems: 16, description: 'Supplementary groups of lease accounts (e.g. video, render for device nodes)' })
+}, strict)
+
+/** The `container` provisioner: a podman or docker container per lease with an sshd inside. */
+export const ContainerProvisionerConfigSchema = Type.Object({
+  runtime: Type.Union([Type.Literal('auto'), Type.Literal('podman'), Type.Literal('docker')], { description: 'Container runtime; auto: podman, else docker, on PATH' }),
+  runtimeArgs: Strings('Arguments before the runtime\'s subcommand (e.g. --runtime runc)'),
+  runArgs: Strings('Extra arguments to `run` (e.g. --ulimit nofile=1024:1024)'),
+  gpuMode: Type.Union([Type.Literal('auto'), Type.Literal('cdi'), Type.Literal('gpus'), Type.Literal('devices')], { description: 'How devices enter a container: cdi (nvidia.com/gpu=<index>), gpus (docker --gpus device=), devices (device nodes); auto picks what the host has' }),
+  devicePath: Type.String({ pattern: '\\{index\\}', description: 'Device node of a GPU, {index} replaced by its index (gpuMode devices)' }),
+  extraDevices: Strings('Device nodes every GPU container also gets, when they exist (gpuMode devices)'),
+  host: Type.String({ description: 'Address consumers dial; empty: the first non-loopback IPv4 address of the machine' }),
+  sshPortFirst: Type.Integer({ minimum: 1, maximum: 65535, description: 'First host port given to a container\'s sshd' }),
+  sshPortLast: Type.Integer({ minimum: 1, maximum: 65535, description: 'Last host port given to a container\'s sshd' })
+}, strict)
+
 export const LeaseConfigSchema = Type.Object({
   quoteTtlSec: Seconds(1, 600, 'How long a quote holds capacity for the consumer to accept'),
   maxCounterRounds: Type.Integer({ minimum: 0, maximum: 10, description: 'Counter-offers a provider answers per negotiation' }),
@@ -69,6 +95,9 @@ export const LeaseConfigSchema = Type.Object({
   startHook: Strings('Command (program and arguments) run when a lease starts; it reads the lease as JSON on stdin and prints the access details as a JSON object; empty: none'),
   endHook: Strings('Command run when a lease ends (release or expiry); empty: none'),
   hookTimeoutSec: Seconds(1, 600, 'How long a hook may run'),
+  provisionTimeoutSec: Seconds(1, 1800, 'How long provisioning a lease (or extending or removing its access) may take before it is stopped and the lease refused'),
+  ssh: SshProvisionerConfigSchema,
+  container: ContainerProvisionerConfigSchema,
   stepTimeoutSec: Seconds(0.1, 600, 'How long either side of a lease stream waits for the next frame'),
   reconcileIntervalSec: Seconds(0.1, 3600, 'How often a consumer asks providers about leases it accepted but never saw confirmed')
 }, strict)

@@ -276,6 +276,8 @@ export class Inventory implements Startable {
     const pool = resolvePool(spec, this.init.config, source)
     if (!CLASS.test(pool.class)) throw new PoolConflictError(`pool "${spec.name}": model "${spec.model}" gives no usable resource class (${pool.class})`)
     if (pool.minLeaseSec > pool.maxLeaseSec) throw new PoolConflictError(`pool "${spec.name}": minLeaseSec ${pool.minLeaseSec} is above maxLeaseSec ${pool.maxLeaseSec}`)
+    if (pool.provisioner === 'container' && pool.images.length === 0) throw new PoolConflictError(`pool "${spec.name}": a container pool lists the images consumers may run (images)`)
+    if (pool.provisioner !== 'container' && pool.images.length > 0) throw new PoolConflictError(`pool "${spec.name}": images are for container pools (provisioner "container")`)
     return pool
   }
 

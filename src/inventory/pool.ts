@@ -5,7 +5,7 @@
  * A pool knows its devices, which the ledger hands to leases one by one.
  */
 import type { ProviderConfig } from '../config/schema.ts'
-import { MAX_LABELS, type PoolSpec, type Price } from '../config/pool-schema.ts'
+import { MAX_LABELS, type PoolSpec, type Price, type ProvisionerKind } from '../config/pool-schema.ts'
 import { resourceClass } from './classes.ts'
 import { numberedDevices, type Device } from './devices.ts'
 
@@ -35,6 +35,10 @@ export interface Pool {
   floorMicrosPerGpuHour: number
   minLeaseSec: number
   maxLeaseSec: number
+  /** How its leases are handed over. */
+  provisioner: ProvisionerKind
+  /** Container pools: the images a consumer may ask for, the default first; empty otherwise. */
+  images: string[]
 }
 
 export const DEFAULT_VENDOR = 'nvidia'
@@ -77,6 +81,8 @@ export function resolvePool (spec: PoolSpec, defaults: ProviderConfig, source: P
     // a declared floor above the price is refused (floorProblem); this cap covers a provider.price lowered later
     floorMicrosPerGpuHour: Math.min(spec.floorMicrosPerGpuHour ?? price.microsPerGpuHour, price.microsPerGpuHour),
     minLeaseSec: spec.minLeaseSec ?? defaults.minLeaseSec,
-    maxLeaseSec: spec.maxLeaseSec ?? defaults.maxLeaseSec
+    maxLeaseSec: spec.maxLeaseSec ?? defaults.maxLeaseSec,
+    provisioner: spec.provisioner ?? 'hook',
+    images: spec.images ?? []
   }
 }

@@ -22,6 +22,9 @@ import type { LeaseNetwork } from './network.ts'
 import { LeaseFailedError, LeaseRejectedError, LeaseStreamError, LeaseTimeoutError, LeaseUnknownError, NoMatchingOfferError } from './errors.ts'
 import type { ProviderContext } from './provider/context.ts'
 import { leaseHandler } from './provider/handler.ts'
+import { assumedState, type Provisioning } from './provider/provisioning.ts'
+import { provisionedLease } from './provider/context.ts'
+import type { ProviderLeaseExtras } from './view.ts'
 
 /** What leases stand on; a libp2p node is the network, but any LeaseNetwork will do. */
 export interface LeaseServiceComponents {
@@ -30,6 +33,8 @@ export interface LeaseServiceComponents {
   network: LeaseNetwork
   inventory: Inventory
   ledger: Ledger
+  /** Hands the provider's leases over and takes them back (a part of its own, started before the ledger). */
+  provisioning: Provisioning
   /** Leasing by filter searches first. */
   search: Pick<OfferSearch, 'search'>
   db: NodeDb
@@ -75,6 +80,7 @@ export class LeaseService implements Startable {
       ledger: components.ledger,
       config: init.config,
       log: components.logger.forComponent('cpnet:lease:provider'),
+      provisioning: components.provisioning,
       negotiations: new Set()
     }
     this.consumer = {
@@ -170,6 +176,14 @@ export class LeaseService implements Startable {
 
   async providerLeases (activeOnly: boolean): Promise<LeaseEntry[]> {
     return this.components.ledger.listLeases({ activeOnly })
+  }
+
+  /** What a provider lease's view shows beside its entry: where its access stands, and devices gone from its pool. */
+  providerExtras (entry: LeaseEntry): ProviderLeaseExtras {
+    const provisioned = provisionedLease(entry)
+    if (provisioned == null) return {}
+    const provisioning = this.components.provisioning.stateOf(entry.id) ?? { kind: provisioned.kind, state: assumedState(entry) }
+    return { provisioning, missingDevices: entry.status === 'active' ? this.components.ledger.missingDevices(entry.id) : [] }
   }
 
   /** Asks about every pending lease once; a round runs at most once at a time. */

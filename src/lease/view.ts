@@ -12,8 +12,25 @@ import { leaseUsage } from './billing.ts'
 import { parseAgreement } from './agreement.ts'
 import type { ConsumerLease } from './consumer/store.ts'
 import { signedLeaseInRecord } from './consumer/operations.ts'
-import { accessOf, signedLeaseInLedger } from './provider/context.ts'
+import { accessOf, provisionedLease, signedLeaseInLedger } from './provider/context.ts'
 import type { SignedLease } from './pb/lease.ts'
+import { PROVISIONER_KINDS } from '../config/pool-schema.ts'
+import type { Device } from '../inventory/devices.ts'
+import { PROVISION_STATES, type LeaseProvisioning } from './provider/provisioning.ts'
+
+const DeviceSchema = Type.Object({
+  index: Type.Integer({ description: 'The device\'s index on the provider\'s host (nvidia-smi\'s)' }),
+  uuid: Type.Optional(Type.String({ description: 'e.g. GPU-5d1c…' })),
+  pciBusId: Type.Optional(Type.String({ description: 'e.g. 00000000:18:00.0' }))
+}, { additionalProperties: false })
+
+/** The devices an access object names, when it is one of ours ({kind: "ssh", devices: […]}). */
+function devicesInAccess (access: Record<string, unknown> | undefined): Device[] | undefined {
+  const devices = access?.devices
+  if (!Array.isArray(devices)) return undefined
+  return devices.filter((d): d is Device => typeof d === 'object' && d != null && Number.isInteger((d as Device).index))
+    .map(d => ({ index: d.index, ...(typeof d.uuid === 'string' ? { uuid: d.uuid } : {}), ...(typeof d.pciBusId === 'string' ? { pciBusId: d.pciBusId } : {}) }))
+}
 
 const END_REASONS = ['released by the consumer', 'reached its end'] as const
 
@@ -37,7 +54,14 @@ export const LeaseViewSchema = Type.Object({
     currency: Type.String()
   }, { description: 'Of an ended lease: what it owes for the time it held the GPUs' })),
   version: Type.Optional(Type.Integer({ description: '1, then +1 per renewal' })),
-  access: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'How to reach what was leased: the JSON object the provider\'s start hook printed (its keys are the provider\'s to choose, e.g. host and user); {} when the provider runs no start hook' })),
+  access: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'How to reach what was leased, from the provider\'s provisioner: {kind: "ssh", host, port, user, hostKeys, fingerprints, devices, expiresAt} from the ssh and container provisioners (cpnet lease ssh uses it), the JSON object a start hook printed otherwise; {} when the pool hands nothing over' })),
+  devices: Type.Optional(Type.Array(DeviceSchema, { description: 'The devices assigned to the lease (the provider\'s record; on the consumer\'s side, as its access names them)' })),
+  provisioning: Type.Optional(Type.Object({
+    provisioner: Type.Union(PROVISIONER_KINDS.map(k => Type.Literal(k)), { description: 'How the pool hands leases over' }),
+    state: Type.Union(PROVISION_STATES.map(s => Type.Literal(s)), { description: 'provisioning: being set up; provisioned: ready; restored: set up again after it was found gone; missing: gone and could not be set up again; removing, removed: taken down at the end; failed: a step failed (error says which)' }),
+    error: Type.Optional(Type.String({ description: 'What went wrong last' })),
+    missingDevices: Type.Optional(Type.Array(Type.Integer(), { description: 'Assigned devices that are no longer in the pool (a GPU gone from nvidia-smi)' }))
+  }, { description: 'Provider side: where the lease\'s access stands' })),
   signed: Type.Optional(Type.Object({
     agreement: Type.String({ description: 'The Agreement both peers signed (docs/PROTOCOL.md §8), its protobuf bytes in base64 without padding' }),
     providerSignature: Type.String({ description: "The provider's signature of the agreement (docs/PROTOCOL.md §8), base64 without padding" }),
@@ -105,19 +129,36 @@ export function consumerLeaseView (record: ConsumerLease): LeaseView {
     status,
     ...ending(status, signed, recordedEnd),
     ...(record.access != null ? { access: record.access } : {}),
+    ...optional('devices', devicesInAccess(record.access)),
     ...(record.error != null ? { error: record.error } : {})
   }
 }
 
-export function providerLeaseView (entry: LeaseEntry): LeaseView {
+function optional<K extends string, V> (key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value == null ? {} : { [key]: value } as Record<K, V>
+}
+
+/** What the provider knows of a lease beyond its ledger entry: its provisioning, and devices gone from the pool. */
+export interface ProviderLeaseExtras {
+  provisioning?: LeaseProvisioning
+  missingDevices?: number[]
+}
+
+export function providerLeaseView (entry: LeaseEntry, extras: ProviderLeaseExtras = {}): LeaseView {
   const signed = terms(signedLeaseInLedger(entry))
   const status = statusAt(entry.status, entry.end)
+  const provisioned = provisionedLease(entry)
+  const missing = extras.missingDevices ?? []
   return {
     leaseId: entry.id,
     role: 'provider',
     ...signed,
     status,
     ...ending(status, signed, entry.endedAt),
-    access: accessOf(entry)
+    access: accessOf(entry),
+    ...optional('devices', provisioned?.lease.devices),
+    ...optional('provisioning', extras.provisioning == null
+      ? undefined
+      : { provisioner: extras.provisioning.kind, state: extras.provisioning.state, ...optional('error', extras.provisioning.error), ...(missing.length > 0 ? { missingDevices: missing } : {}) })
   }
 }

@@ -27,7 +27,8 @@ import { offerSelector, offerValidator } from '../discovery/record.ts'
 import { SeqFloor } from '../discovery/seq-floor.ts'
 import { Ledger } from '../ledger/ledger.ts'
 import { LeaseService } from '../lease/service.ts'
-import { EndHooks } from '../lease/provider/end-hook.ts'
+import { Provisioning } from '../lease/provider/provisioning.ts'
+import { buildProvisioners } from './provisioners.ts'
 import { ledgerCapacity, PoolSync } from '../lease/capacity.ts'
 import { SeqStore } from '../discovery/seq-store.ts'
 import { Pricing } from '../pricing/service.ts'
@@ -62,6 +63,7 @@ export class CpnetNode {
   private _ledger?: Ledger
   private _leases?: LeaseService
   private _pricing?: Pricing
+  private _provisioning?: Provisioning
   /** The parts in start order, while the node runs. */
   private parts: NamedPart[] = []
   /** Outlives restarts of libp2p: the highest offer seq accepted per CPI. */
@@ -79,7 +81,8 @@ export class CpnetNode {
         processMetrics: init.processMetrics ?? false,
         connectedPeers: () => this._libp2p?.getPeers().length ?? 0,
         uptimeSeconds: () => this.uptimeSeconds,
-        livePrices: () => this._pricing?.book.list().length ?? 0
+        livePrices: () => this._pricing?.book.list().length ?? 0,
+        provisionedLeases: () => this._provisioning?.counts() ?? { hook: 0, ssh: 0, container: 0 }
       })
     }
   }
@@ -120,6 +123,11 @@ export class CpnetNode {
 
   get pricing (): Pricing {
     return whileRunning(this._pricing)
+  }
+
+  /** Where each provider lease's access stands. */
+  get provisioning (): Provisioning {
+    return whileRunning(this._provisioning)
   }
 
   /** A node with pools offers them; one with neither GPUs nor declared pools is a pure consumer. */
@@ -189,10 +197,12 @@ export class CpnetNode {
   /**
    * Builds every part on the open databases and returns them in start order,
    * the one place that order is written (docs/ARCHITECTURE.md explains it):
-   * - the end hooks before the ledger, so that the leases that ended while
-   *   the node was down get theirs when the ledger starts;
+   * - provisioning before the ledger, so that the leases that ended while
+   *   the node was down are taken down when the ledger starts;
    * - the ledger before the inventory, whose free capacity it is, and the
-   *   pool sync after both;
+   *   pool sync after both; then the provisioners are reconciled with the
+   *   live leases (leftovers removed, lost access restored) before anything
+   *   serves;
    * - libp2p, then the bootstrapper that keeps it connected;
    * - prices before discovery, so that their inventory listener runs first: a
    *   change goes out on the price topic (the fast path) before the offer's
@@ -209,7 +219,11 @@ export class CpnetNode {
     // one seq counter per CPI for offers and price updates, so that they never disagree about which is newer
     const seqs = new SeqStore({ db, logger })
     const ledger = this._ledger = new Ledger({ db, logger })
-    const endHooks = new EndHooks({ ledger, logger }, { config: config.lease })
+    const provisioning = this._provisioning = new Provisioning({ ledger, logger }, {
+      provisioners: buildProvisioners(config.lease, { stateDir: this.repo.layout.provision, logger }),
+      timeoutMs: config.lease.provisionTimeoutSec * 1000,
+      observer: this.metrics
+    })
     const inventory = this._inventory = new Inventory(
       { store: new PoolStore(db), prices: new PriceOverrides(db), logger, capacity: init.capacity ?? ledgerCapacity(ledger) },
       { config: config.provider }
@@ -244,15 +258,16 @@ export class CpnetNode {
       }
     })
     this._leases = new LeaseService(
-      { peerId: this.peerId, privateKey, network: libp2p, inventory, ledger, search: discovery.search, db, logger },
+      { peerId: this.peerId, privateKey, network: libp2p, inventory, ledger, provisioning, search: discovery.search, db, logger },
       { config: config.lease }
     )
     return [
       { name: 'seq store', part: seqs },
-      { name: 'end hooks', part: endHooks },
+      { name: 'provisioning', part: provisioning },
       { name: 'ledger', part: ledger },
       { name: 'inventory', part: inventory },
       { name: 'pool sync', part: new PoolSync({ inventory, ledger, logger }) },
+      { name: 'provisioning reconcile', part: { start: async () => { await provisioning.reconcile() }, stop: () => {} } },
       { name: 'libp2p', part: libp2p },
       { name: 'bootstrapper', part: bootstrapper },
       { name: 'prices', part: pricing },
@@ -265,6 +280,7 @@ export class CpnetNode {
   private forget (): void {
     this._libp2p = undefined
     this._pricing = undefined
+    this._provisioning = undefined
     this._discovery = undefined
     this._leases = undefined
     this._ledger = undefined

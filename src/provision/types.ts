@@ -9,6 +9,7 @@
  * provisioned does nothing. A start that fails or is aborted leaves nothing
  * behind (the caller also calls stop, which must be harmless).
  */
+import type { ProvisionerKind } from '../config/pool-schema.ts'
 import type { Device } from '../inventory/devices.ts'
 
 /** What the consumer asked for, already checked against the protocol's caps and the pool's policy. */
@@ -45,8 +46,8 @@ export interface ProvisionLease {
   access: AccessRequest
 }
 
-/** How the consumer reaches an SSH provisioner's account or a container's sshd. */
-export interface SshAccess {
+/** How the consumer reaches an SSH provisioner's account or a container's sshd (a type, not an interface: it is a JSON object). */
+export type SshAccess = {
   kind: 'ssh'
   host: string
   port: number
@@ -64,8 +65,6 @@ export interface SshAccess {
 /** The JSON sent in the Grant: SshAccess, or a hook's own object. */
 export type Access = SshAccess | Record<string, unknown>
 
-export const PROVISIONER_KINDS = ['hook', 'ssh', 'container'] as const
-export type ProvisionerKind = typeof PROVISIONER_KINDS[number]
 
 export interface Provisioner {
   readonly kind: ProvisionerKind
@@ -77,8 +76,12 @@ export interface Provisioner {
   start: (lease: ProvisionLease, signal: AbortSignal) => Promise<Access>
   /** Moves the access's expiry to lease.end (a renewal); returns the access as it is now. */
   extend: (lease: ProvisionLease, signal: AbortSignal) => Promise<Access>
-  /** Removes everything provisioned for the lease, its processes included. Idempotent. */
-  stop: (leaseId: string, signal: AbortSignal) => Promise<void>
+  /**
+   * Removes everything provisioned for the lease, its processes included.
+   * Idempotent. `lease` is given when the lease is known (a hook needs it);
+   * reconciling something left behind gives only the id.
+   */
+  stop: (leaseId: string, signal: AbortSignal, lease?: ProvisionLease) => Promise<void>
   /** The lease ids this provisioner has something provisioned for now (for reconciling at start-up). */
   provisioned: (signal: AbortSignal) => Promise<string[]>
 }

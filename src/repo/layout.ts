@@ -32,6 +32,10 @@ export interface RepoLayout {
   created: string
   /** Where the check before each start copies a database (removed before and after it). */
   check: string
+  /** Per-lease files of the provisioners (a container's host key and authorized_keys). */
+  provision: string
+  /** SSH host keys of the leases this node took, pinned for `cpnet lease ssh`. */
+  knownHosts: string
 }
 
 export function repoLayout (root: string): RepoLayout {
@@ -47,7 +51,9 @@ export function repoLayout (root: string): RepoLayout {
     db: join(dir, 'db'),
     datastore: join(dir, 'datastore'),
     created: join(dir, 'db.created'),
-    check: join(dir, '.check')
+    check: join(dir, '.check'),
+    provision: join(dir, 'provision'),
+    knownHosts: join(dir, 'known_hosts')
   }
 }
 

@@ -19,9 +19,11 @@ import { PriceOverrides } from '../../src/inventory/price-overrides.ts'
 import { PoolStore } from '../../src/inventory/store.ts'
 import { ledgerCapacity, PoolSync } from '../../src/lease/capacity.ts'
 import type { LeaseNetwork, LeaseStreamHandler } from '../../src/lease/network.ts'
+import { Provisioning } from '../../src/lease/provider/provisioning.ts'
 import { LeaseService } from '../../src/lease/service.ts'
 import { Ledger } from '../../src/ledger/ledger.ts'
 import { silentLogger } from '../../src/log/logger.ts'
+import { buildProvisioners } from '../../src/node/provisioners.ts'
 import { tempDir } from '../helpers/daemons.ts'
 
 /** Peers that reach each other's lease handlers through stream pairs. */
@@ -78,11 +80,15 @@ async function side (dir: string, network: StreamPairNetwork, pools: typeof POOL
     { config: { ...config.provider, detectGpus: false, pools } }
   )
   const poolSync = new PoolSync({ inventory, ledger, logger })
+  const provisioning = new Provisioning({ ledger, logger }, {
+    provisioners: buildProvisioners(config.lease, { stateDir: join(dir, 'provision'), logger }),
+    timeoutMs: config.lease.provisionTimeoutSec * 1000
+  })
   const leases = new LeaseService(
-    { peerId, privateKey: key, network: network.peer(peerId), inventory, ledger, search: { search: async () => { throw new Error('no search here') } }, db, logger },
+    { peerId, privateKey: key, network: network.peer(peerId), inventory, ledger, provisioning, search: { search: async () => { throw new Error('no search here') } }, db, logger },
     { config: config.lease }
   )
-  const parts = [ledger, inventory, poolSync, leases]
+  const parts = [provisioning, ledger, inventory, poolSync, leases]
   const stop = async (): Promise<void> => {
     try {
       for (const part of [...parts].reverse()) await part.stop()

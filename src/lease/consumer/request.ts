@@ -11,6 +11,8 @@ import { equals } from 'uint8arrays/equals'
 import { toString as toHex } from 'uint8arrays/to-string'
 import { parseCpi } from '../../identity/cpi.ts'
 import { formatPrice } from '../../units/price.ts'
+import { type AccessRequest } from '../../provision/types.ts'
+import { accessHash, encodeAccessRequest, NO_ACCESS } from '../access-request.ts'
 import { agreementHash, leaseIdFor, parseAgreement, signAgreement, verifyAgreementSignature } from '../agreement.ts'
 import { QUERY_ATTEMPTS, QUERY_BACKOFF_MS, REQUEST_ID_MIN_BYTES } from '../constants.ts'
 import { LeaseProtocolError, LeaseRejectedError } from '../errors.ts'
@@ -28,6 +30,8 @@ export interface LeaseAsk {
   currency: string
   /** A lower price to counter with first; the consumer still accepts up to maxMicros. */
   bidMicros?: bigint
+  /** How the consumer wants to reach the lease (SSH keys, an image…); none by default. */
+  access?: AccessRequest
 }
 
 /** How long the provider may act on the request. */
@@ -36,7 +40,7 @@ const REQUEST_VALIDITY_MS = 60_000
 const MAX_COUNTERS = 5
 
 /** Checks that a quote offers exactly what was asked, at a price the consumer pays. */
-async function checkQuote (ctx: ConsumerContext, ask: LeaseAsk, leaseId: string, quote: Quote): Promise<bigint> {
+async function checkQuote (ctx: ConsumerContext, ask: LeaseAsk, leaseId: string, access: Uint8Array, quote: Quote): Promise<bigint> {
   const parsed = parseAgreement(quote.agreement)
   const a = parsed.agreement
   const cpi = parseCpi(ask.cpi)
@@ -51,6 +55,11 @@ async function checkQuote (ctx: ConsumerContext, ask: LeaseAsk, leaseId: string,
     a.version !== 1 && 'version'
   ].filter(Boolean)
   if (mismatch.length > 0) throw new LeaseProtocolError(`the quote does not match the request (${mismatch.join(', ')})`)
+  if (!equals(a.accessHash, accessHash(access))) {
+    throw new LeaseProtocolError(a.accessHash.byteLength === 0
+      ? 'the provider did not bind the access request: it speaks lease message revision 1.0, which ignores it (docs/PROTOCOL.md §8.7)'
+      : 'the quote binds another access request than the one sent')
+  }
   return a.microsPerGpuHour
 }
 
@@ -72,6 +81,7 @@ export async function requestLease (ctx: ConsumerContext, ask: LeaseAsk): Promis
   const cpi = parseCpi(ask.cpi)
   const requestId = new Uint8Array(randomBytes(REQUEST_ID_MIN_BYTES))
   const leaseId = leaseIdFor(ctx.self, requestId)
+  const access = encodeAccessRequest(ask.access ?? NO_ACCESS)
   const channel = await openChannel(ctx, cpi.peerId)
   try {
     await channel.send({
@@ -82,7 +92,8 @@ export async function requestLease (ctx: ConsumerContext, ask: LeaseAsk): Promis
         durationSec: ask.durationSec,
         maxMicrosPerGpuHour: ask.maxMicros,
         currency: ask.currency,
-        validUntil: BigInt(Date.now() + REQUEST_VALIDITY_MS)
+        validUntil: BigInt(Date.now() + REQUEST_VALIDITY_MS),
+        access
       }
     })
     let previous: bigint | undefined
@@ -90,7 +101,7 @@ export async function requestLease (ctx: ConsumerContext, ask: LeaseAsk): Promis
       const message = await channel.receive()
       if (message.reject != null) throw new LeaseRejectedError(message.reject.code, message.reject.message)
       if (message.quote == null) throw new LeaseProtocolError('expected Quote or Reject')
-      const price = await checkQuote(ctx, ask, leaseId, message.quote)
+      const price = await checkQuote(ctx, ask, leaseId, access, message.quote)
       // counter while the provider still concedes; once it holds its price, take it or leave it
       if (ask.bidMicros != null && price > ask.bidMicros && price !== previous && counters < MAX_COUNTERS) {
         previous = price

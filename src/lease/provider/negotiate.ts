@@ -1,7 +1,8 @@
 /**
- * The provider's side of a new lease: LeaseRequest → Quote (capacity held) →
- * [Counter → Quote]* → Accept → start hook → synced commit → Grant. The hold
- * is released on every path that does not end in a committed lease.
+ * The provider's side of a new lease: LeaseRequest → Quote (devices held) →
+ * [Counter → Quote]* → Accept → provisioning → synced commit → Grant. The
+ * hold is released on every path that does not end in a committed lease, and
+ * what was provisioned for a lease that did not commit is taken down again.
  */
 import type { PeerId } from '@libp2p/interface'
 import { equals } from 'uint8arrays/equals'
@@ -10,16 +11,16 @@ import type { Pool } from '../../inventory/pool.ts'
 import { HoldNotFoundError, NoCapacityError, UnknownPoolError } from '../../ledger/errors.ts'
 import { agreementHash, leaseIdFor, signAgreement, verifyAgreementSignature } from '../agreement.ts'
 import type { LeaseChannel } from '../channel.ts'
+import type { AccessRequest, ProvisionLease } from '../../provision/types.ts'
+import { accessHash, checkAccessPolicy, decodeAccessRequest, isAccessRefusal } from '../access-request.ts'
 import { ACCESS_MAX_BYTES, HOLD_COMMIT_MARGIN_MS, REQUEST_ID_MAX_BYTES, REQUEST_ID_MIN_BYTES } from '../constants.ts'
-import { runHook, type HookLease } from '../hooks.ts'
-import { runEndHook } from './end-hook.ts'
 import { Agreement, type LeaseRequest, type SignedLease } from '../pb/lease.ts'
 import { answerCounter, openingPrice, type PricePolicy } from '../policy.ts'
 import { RejectCode, sendLeaseState, sendReject } from './answers.ts'
 import { leaseData, type ProviderContext } from './context.ts'
 
 interface Refusal { code: RejectCode, message: string }
-interface Terms { pool: Pool, price: bigint, leaseId: string }
+interface Terms { pool: Pool, price: bigint, leaseId: string, access: AccessRequest }
 
 function refuse (code: RejectCode, message: string): Refusal {
   return { code, message }
@@ -49,7 +50,12 @@ function checkRequest (ctx: ProviderContext, consumer: PeerId, req: LeaseRequest
   if (req.currency !== pool.price.currency) return refuse(RejectCode.PRICE, `pool ${pool.name} is priced in ${pool.price.currency}`)
   const opening = openingPrice(policyOf(ctx, pool), req.maxMicrosPerGpuHour)
   if ('reject' in opening) return refuse(RejectCode.PRICE, opening.reject)
-  return { pool, price: opening.price, leaseId: leaseIdFor(consumer, req.requestId) }
+  // nothing is held or provisioned for a request whose access the pool would refuse
+  const access = decodeAccessRequest(req.access)
+  if (isAccessRefusal(access)) return refuse(access.code, access.message)
+  const policy = checkAccessPolicy(access, pool)
+  if (policy != null) return refuse(policy.code, policy.message)
+  return { pool, price: opening.price, leaseId: leaseIdFor(consumer, req.requestId), access }
 }
 
 function policyOf (ctx: ProviderContext, pool: Pool): PricePolicy {
@@ -90,8 +96,9 @@ export async function negotiate (ctx: ProviderContext, channel: LeaseChannel, co
 async function quoteUntilSettled (ctx: ProviderContext, channel: LeaseChannel, consumer: PeerId, req: LeaseRequest, terms: Terms): Promise<void> {
   const ttlMs = ctx.config.quoteTtlSec * 1000
   let expiresAt: number
+  let devices: number[]
   try {
-    expiresAt = (await ctx.ledger.hold({ id: terms.leaseId, pool: terms.pool.name, gpus: req.gpus, ttlMs })).expiresAt
+    ({ expiresAt, devices } = await ctx.ledger.hold({ id: terms.leaseId, pool: terms.pool.name, gpus: req.gpus, ttlMs }))
   } catch (err) {
     if (err instanceof NoCapacityError) return sendReject(channel, RejectCode.NO_CAPACITY, err.message)
     if (err instanceof UnknownPoolError) return sendReject(channel, RejectCode.UNKNOWN_POOL, err.message)
@@ -111,7 +118,8 @@ async function quoteUntilSettled (ctx: ProviderContext, channel: LeaseChannel, c
       currency: terms.pool.price.currency,
       start: BigInt(start),
       end: BigInt(start + req.durationSec * 1000),
-      version: 1
+      version: 1,
+      accessHash: accessHash(req.access)
     })
     const providerSignature = await signAgreement(ctx.privateKey, agreement)
     await channel.send({ quote: { agreement, providerSignature, expiresAt: BigInt(expiresAt), round } })
@@ -138,60 +146,69 @@ async function quoteUntilSettled (ctx: ProviderContext, channel: LeaseChannel, c
     if (!await verifyAgreementSignature(consumer, agreement, next.accept.consumerSignature)) {
       return sendReject(channel, RejectCode.INVALID, 'the consumer signature does not verify')
     }
-    await grant(ctx, channel, { agreement, providerSignature, consumerSignature: next.accept.consumerSignature }, terms, req, consumer)
+    await grant(ctx, channel, { agreement, providerSignature, consumerSignature: next.accept.consumerSignature }, terms, devices)
     return
   }
 }
 
-/** Start hook, synced commit, Grant: in that order, so a Grant is only ever sent for a lease on disk. */
-async function grant (ctx: ProviderContext, channel: LeaseChannel, lease: SignedLease, terms: Terms, req: LeaseRequest, consumer: PeerId): Promise<void> {
-  const agreement = Agreement.decode(lease.agreement)
-  const hookLease: HookLease = {
-    leaseId: terms.leaseId,
-    cpi: req.cpi,
-    pool: terms.pool.name,
-    consumer: consumer.toString(),
-    gpus: req.gpus,
+/** What the provisioner gets: the lease's devices (with what the pool knows of them) and its share of the pool's CPUs and RAM. */
+function provisionLease (pool: Pool, agreement: Agreement, devices: number[], access: AccessRequest): ProvisionLease {
+  const share = (amount: number): number => Math.floor(amount * devices.length / pool.gpus)
+  return {
+    leaseId: agreement.leaseId,
+    cpi: agreement.cpi,
+    pool: pool.name,
+    consumer: agreement.consumer,
+    vendor: pool.vendor,
+    devices: devices.map(index => pool.devices.find(d => d.index === index) ?? { index }),
     start: Number(agreement.start),
-    end: Number(agreement.end)
+    end: Number(agreement.end),
+    cpuCores: share(pool.cpuCores),
+    ramGib: share(pool.ramGib),
+    // a container pool's default image is the first it allows
+    access: pool.provisioner === 'container' ? { ...access, image: access.image ?? pool.images[0] } : access
   }
-  let access: Record<string, unknown> = {}
-  if (ctx.config.startHook.length > 0) {
-    const hookTimeoutMs = ctx.config.hookTimeoutSec * 1000
-    try {
-      // the quote's hold must outlive the hook, or its GPUs could go to another consumer meanwhile
-      await ctx.ledger.extendHold(terms.leaseId, hookTimeoutMs + HOLD_COMMIT_MARGIN_MS)
-    } catch (err) {
-      if (err instanceof HoldNotFoundError) return sendReject(channel, RejectCode.EXPIRED, 'the quote expired before it was accepted')
-      throw err
+}
+
+/** Provisioning, synced commit, Grant: in that order, so a Grant is only ever sent for a lease on disk that can be reached. */
+async function grant (ctx: ProviderContext, channel: LeaseChannel, lease: SignedLease, terms: Terms, devices: number[]): Promise<void> {
+  const agreement = Agreement.decode(lease.agreement)
+  const kind = terms.pool.provisioner
+  const provision = provisionLease(terms.pool, agreement, devices, terms.access)
+  try {
+    // the quote's hold must outlive the provisioning, or its devices could go to another consumer meanwhile
+    await ctx.ledger.extendHold(terms.leaseId, ctx.config.provisionTimeoutSec * 1000 + HOLD_COMMIT_MARGIN_MS)
+  } catch (err) {
+    if (err instanceof HoldNotFoundError) return sendReject(channel, RejectCode.EXPIRED, 'the quote expired before it was accepted')
+    throw err
+  }
+  let access: Record<string, unknown>
+  try {
+    access = await ctx.provisioning.provision(kind, provision)
+    const bytes = Buffer.byteLength(JSON.stringify(access))
+    if (bytes > ACCESS_MAX_BYTES) {
+      await ctx.provisioning.remove(kind, provision)
+      throw new Error(`the ${kind} provisioner's access details are ${bytes} bytes, more than ${ACCESS_MAX_BYTES}`)
     }
-    try {
-      access = await runHook({ command: ctx.config.startHook, lease: hookLease, event: 'start', timeoutMs: hookTimeoutMs })
-      const bytes = Buffer.byteLength(JSON.stringify(access))
-      if (bytes > ACCESS_MAX_BYTES) {
-        runEndHook(ctx, hookLease)
-        throw new Error(`the start hook's access details are ${bytes} bytes, more than ${ACCESS_MAX_BYTES}`)
-      }
-    } catch (err) {
-      ctx.log.warn('start hook failed; lease refused', { lease: terms.leaseId, error: (err as Error).message })
-      return sendReject(channel, RejectCode.START_FAILED, (err as Error).message)
-    }
+  } catch (err) {
+    ctx.log.warn('provisioning failed; lease refused', { lease: terms.leaseId, provisioner: kind, error: (err as Error).message })
+    return sendReject(channel, RejectCode.START_FAILED, (err as Error).message)
   }
   try {
     await ctx.ledger.commit({
       holdId: terms.leaseId,
       leaseId: terms.leaseId,
-      start: hookLease.start,
-      end: hookLease.end,
-      data: leaseData(lease, access)
+      start: provision.start,
+      end: provision.end,
+      data: leaseData(lease, access, { kind, lease: provision })
     })
   } catch (err) {
     const expired = err instanceof HoldNotFoundError
     if (!expired) ctx.log.error('lease commit failed', { lease: terms.leaseId, error: (err as Error).message })
-    // whatever the start hook set up for a lease that does not exist is torn down again
-    if (ctx.config.startHook.length > 0) runEndHook(ctx, hookLease)
+    // whatever was set up for a lease that does not exist is taken down again
+    await ctx.provisioning.remove(kind, provision)
     return sendReject(channel, expired ? RejectCode.EXPIRED : RejectCode.INTERNAL, expired ? 'the quote expired before the lease was committed' : 'the provider could not record the lease')
   }
-  ctx.log.info('lease granted', { lease: terms.leaseId, pool: terms.pool.name, gpus: req.gpus, consumer: consumer.toString() })
+  ctx.log.info('lease granted', { lease: terms.leaseId, pool: terms.pool.name, devices, consumer: agreement.consumer, provisioner: kind })
   await channel.send({ grant: { lease, access: JSON.stringify(access) } })
 }

@@ -18,7 +18,7 @@ export function leaseGet (components: Pick<RpcComponents, 'leases' | 'ledger'>) 
       const mine = await components.leases.store.get(leaseId)
       if (mine != null) return consumerLeaseView(mine)
       const provided = await components.ledger.getLease(leaseId)
-      if (provided != null) return providerLeaseView(provided)
+      if (provided != null) return providerLeaseView(provided, components.leases.providerExtras(provided))
       throw new LeaseUnknownError(`no lease ${leaseId} on this node`)
     }
   })

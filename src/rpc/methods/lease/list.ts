@@ -15,7 +15,7 @@ export function leaseList (components: Pick<RpcComponents, 'leases'>) {
     handler: async ({ activeOnly }) => {
       const views: LeaseView[] = [
         ...(await components.leases.list()).map(consumerLeaseView),
-        ...(await components.leases.providerLeases(activeOnly === true)).map(providerLeaseView)
+        ...(await components.leases.providerLeases(activeOnly === true)).map(e => providerLeaseView(e, components.leases.providerExtras(e)))
       ]
       return views
         .filter(v => activeOnly !== true || v.status === 'active')

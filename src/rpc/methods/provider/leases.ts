@@ -22,7 +22,7 @@ export function providerLeases (components: Pick<RpcComponents, 'leases' | 'inve
       }), { description: 'Per pool, from the ledger' })
     }),
     handler: async ({ activeOnly }) => ({
-      leases: (await components.leases.providerLeases(activeOnly === true)).map(providerLeaseView),
+      leases: (await components.leases.providerLeases(activeOnly === true)).map(e => providerLeaseView(e, components.leases.providerExtras(e))),
       pools: components.inventory.list().map(p => components.ledger.usage(p.name))
     })
   })
