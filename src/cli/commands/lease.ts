@@ -1,5 +1,9 @@
 import type { Command } from 'commander'
-import { clientAction } from '../client-command.ts'
+import { clientAction, type GlobalOptions } from '../client-command.ts'
+import { clientFor } from '../connect.ts'
+import { chooseSshKeys, DEFAULT_SSH_KEY_FILE, runSsh, sshAccessOf } from '../lease-ssh.ts'
+import { pinHostKeys, sshArgs } from '../../provision/ssh-client.ts'
+import { repoLayout, resolveRepoPath } from '../../repo/layout.ts'
 import { CPI_MIN_WIDTH, formatFields, formatTable, shortCpi, tableOptions, type Cell, type RenderOptions } from '../output.ts'
 import { durationSec, formatTableTimeFrom, formatTime, positiveInt } from '../args.ts'
 import { priceText, settleCurrency } from '../price-arg.ts'
@@ -82,9 +86,32 @@ function renderLease (l: LeaseView): string {
         ] as Array<[string, Cell]>
       : []),
     ['Version', l.version],
-    ['Access', l.access != null ? JSON.stringify(l.access) : undefined],
+    ...accessFields(l),
     ...(l.error != null ? [['Error', l.error] as [string, string]] : [])
   ])
+}
+
+/** SSH access as a person reads it (where to log in, the host keys pinned, how long it lasts); any other access as its JSON. */
+function accessFields (l: LeaseView, now = Date.now()): Array<[string, Cell]> {
+  const fields: Array<[string, Cell]> = []
+  if (l.devices != null && l.devices.length > 0) fields.push(['Devices', l.devices.map(d => d.uuid != null ? `${d.index} (${d.uuid})` : String(d.index)).join(', ')])
+  if (l.provisioning != null) {
+    const missing = l.provisioning.missingDevices != null ? `; devices gone: ${l.provisioning.missingDevices.join(', ')}` : ''
+    fields.push(['Provisioning', `${l.provisioning.provisioner}: ${l.provisioning.state}${l.provisioning.error != null ? ` (${l.provisioning.error})` : ''}${missing}`])
+  }
+  const a = l.access
+  if (a == null) return fields
+  if (a.kind === 'ssh' && typeof a.host === 'string' && typeof a.expiresAt === 'number') {
+    const left = l.status === 'active' ? ` (${formatTableTimeFrom(a.expiresAt, now)})` : ''
+    fields.push(
+      ['Access', `ssh ${String(a.user)}@${a.host} -p ${String(a.port)}  (cpnet lease ssh ${l.leaseId.slice(0, SHORT_LEASE_ID_CHARS)})`],
+      ['Host keys', Array.isArray(a.fingerprints) ? a.fingerprints.join(' ') : undefined],
+      ['Access ends', `${formatTime(a.expiresAt)}${left}`]
+    )
+  } else {
+    fields.push(['Access', JSON.stringify(a)])
+  }
+  return fields
 }
 
 interface RequestOptions {
@@ -95,6 +122,8 @@ interface RequestOptions {
   maxPrice: PriceText
   bid?: PriceText
   currency?: string
+  sshKey: string[]
+  image?: string
 }
 
 export function registerLease (program: Command): void {
@@ -108,10 +137,17 @@ export function registerLease (program: Command): void {
     .requiredOption('--max-price <price>', 'the most you pay per GPU-hour, e.g. 2.5 or "2.5 USD"', priceText)
     .option('--bid <price>', 'counter-offer with this price first', priceText)
     .option('--currency <code>', 'currency when a price names none (default USD)')
+    .option('--ssh-key <file>', `an SSH public key that may log in (repeat for more; default ${DEFAULT_SSH_KEY_FILE} when it exists)`, (v: string, all: string[]) => [...all, v], [])
+    .option('--image <image>', 'container pools: the image to run, one the pool allows (default its first)')
     .action(clientAction(
       async (client, o: RequestOptions) => {
         const maxPrice = settleCurrency(o.maxPrice, o.currency)
+        const { keys, files } = chooseSshKeys(o.sshKey)
+        // said on stderr, so that --json output keeps its shape
+        if (files.length > 0 && o.sshKey.length === 0) process.stderr.write(`using the SSH key ${files.join(', ')}\n`)
+        const access = keys.length > 0 || o.image != null ? { access: { ...(keys.length > 0 ? { sshKeys: keys } : {}), ...(o.image != null ? { image: o.image } : {}) } } : {}
         return client.call<Requested>('lease_request', {
+          ...access,
           ...(o.cpi != null ? { cpi: o.cpi } : {}),
           ...(o.filter != null ? { filter: o.filter } : {}),
           gpus: o.gpus,
@@ -141,6 +177,21 @@ export function registerLease (program: Command): void {
       async (client, leaseId: string, o: { extend: number }) => client.call<LeaseView>('lease_renew', { leaseId: await resolveLeaseId(client, leaseId), extendSec: o.extend }),
       renderLease
     ))
+  lease.command('ssh')
+    .description('log into a lease over SSH, its host keys pinned; with a command after --, run it there and exit with its code')
+    .argument('<leaseId>', 'the id, or its start as lease list shows it')
+    .argument('[command...]', 'what to run there (each argument arrives as given); a login shell without one')
+    .option('-i, --identity <file>', 'the private key to log in with (default: ssh\'s own choice)')
+    .action(async (leaseId: string, command: string[], o: { identity?: string }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>()
+      const repo = resolveRepoPath(globals.repo)
+      const client = clientFor({ repo, api: globals.api })
+      const lease = await client.call<LeaseView>('lease_get', { leaseId: await resolveLeaseId(client, leaseId) })
+      const access = sshAccessOf(lease.leaseId, lease.status, lease.access)
+      const knownHosts = repoLayout(repo).knownHosts
+      pinHostKeys(knownHosts, access)
+      process.exitCode = await runSsh(sshArgs({ access, knownHosts, identity: o.identity, command }))
+    })
   lease.command('release')
     .description('end a lease now')
     .argument('<leaseId>', 'the id, or its start as lease list shows it')

@@ -61,6 +61,8 @@ interface AddOptions {
   ram?: number
   disk?: number
   bandwidth?: number
+  provisioner?: string
+  image?: string[]
 }
 
 function specFromOptions (name: string, o: AddOptions): Record<string, unknown> {
@@ -76,12 +78,32 @@ function specFromOptions (name: string, o: AddOptions): Record<string, unknown> 
     cpuCores: o.cpuCores,
     ramGib: o.ram,
     diskGib: o.disk,
-    bandwidthMbps: o.bandwidth
+    bandwidthMbps: o.bandwidth,
+    provisioner: o.provisioner,
+    images: o.image
   }
   if (o.price != null) spec.price = settleCurrency(o.price, o.currency)
   // the floor is in the price's currency
   if (o.floor != null) spec.floorMicrosPerGpuHour = o.floor.microsPerGpuHour
   return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined))
+}
+
+/**
+ * Each lease's devices and where its access stands, below the lease table
+ * (which has no room left in 80 columns): `3f2a9c01  1,3  ssh  provisioned`.
+ */
+function renderDelivery (leases: LeaseView[], render: RenderOptions): string[] {
+  const delivered = leases.filter(l => l.devices != null || l.provisioning != null)
+  if (delivered.length === 0) return []
+  const rows = delivered.map(l => [
+    render.wide === true ? l.leaseId : l.leaseId.slice(0, 8),
+    (l.devices ?? []).map(d => d.index).join(',') || '-',
+    l.provisioning?.provisioner,
+    l.provisioning == null
+      ? undefined
+      : l.provisioning.state + (l.provisioning.missingDevices != null ? ` (devices gone: ${l.provisioning.missingDevices.join(',')})` : '')
+  ])
+  return ['', 'Devices and access:', formatTable(['LEASE', 'DEVICES', 'PROVISIONER', 'STATE'], rows, tableOptions(render))]
 }
 
 export function registerProvider (program: Command): void {
@@ -111,6 +133,8 @@ export function registerProvider (program: Command): void {
     .option('--ram <GiB>', 'RAM with the pool', count)
     .option('--disk <GiB>', 'disk with the pool', count)
     .option('--bandwidth <Mbps>', 'network bandwidth', count)
+    .option('--provisioner <kind>', 'how leases are handed over: hook (lease.startHook, the default), ssh (an account behind sshd) or container (docs/PROVIDER.md)')
+    .option('--image <image...>', 'container pools: the images consumers may run, the default first')
     .action(clientAction(
       async (client, name: string, opts: AddOptions) => client.call<PoolView>('provider_addPool', specFromOptions(name, opts)),
       (pool, render) => `offering ${pool.cpi}\n${renderPools([pool], render)}`
@@ -123,7 +147,8 @@ export function registerProvider (program: Command): void {
       (r, render) => [
         formatTable(['POOL', 'TOTAL', 'LEASED', 'HELD', 'FREE'], r.pools.map(p => [p.pool, p.total, p.leased, p.held, p.free]), tableOptions(render)),
         '',
-        renderLeases(r.leases, render)
+        renderLeases(r.leases, render),
+        ...renderDelivery(r.leases, render)
       ].join('\n')
     ))
   provider.command('set-price')
