@@ -1,46 +1,19 @@
 /**
- * A real OpenSSH server for tests: /usr/sbin/sshd on a free loopback port
- * with its own config, host keys and pid file in a temp folder, stopped and
- * removed in teardown; and the system `ssh` client to log in to it, strict
- * about host keys and never asking anything. Tests that need it skip (or fail
- * under CI=true) when sshd, the client or root is missing.
+ * OpenSSH for tests: the private sshd of src/testnet/sshd.ts, and the system
+ * `ssh` client to log in to it, strict about host keys and never asking
+ * anything. Tests that need it skip (or fail under CI=true) when sshd, the
+ * client or root is missing.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createConnection, createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { CommandFailedError, runCommand } from '../../src/command.ts'
+import { knownHostsLines, sshArgs } from '../../src/provision/ssh-client.ts'
+import { sshdMissing } from '../../src/testnet/sshd.ts'
 
-const SSHD_PATH = '/usr/sbin/sshd'
-/** sshd's privilege separation folder, which the openssh-server package makes at boot; shared by every sshd, so never removed. */
-const PRIVSEP_DIR = '/run/sshd'
+export { sshdMissing, sshKeyPair, startSshd, type Sshd, type SshdInit } from '../../src/testnet/sshd.ts'
+
 const LOOPBACK = '127.0.0.1'
-const SSHD_READY_TIMEOUT_MS = 10_000
-const SSHD_STOP_TIMEOUT_MS = 5_000
-const POLL_MS = 50
-const SSH_CONNECT_TIMEOUT_SEC = 10
 const SSH_RUN_TIMEOUT_MS = 30_000
-const KEYGEN_TIMEOUT_MS = 30_000
-/** Tries with another port when the one the OS gave was taken before sshd bound it. */
-const PORT_TRIES = 3
-/** The variables authorized_keys `environment=` options may set by default: the provisioners' device pins. */
-const DEVICE_ENV_PATTERNS = 'CUDA_VISIBLE_DEVICES,NVIDIA_VISIBLE_DEVICES,ROCR_VISIBLE_DEVICES,HIP_VISIBLE_DEVICES,CPNET_*'
-const HOST_KEY_TYPES = ['ed25519', 'ecdsa'] as const
-
-export interface SshdInit {
-  /** sshd's PermitUserEnvironment: by default the device variables and CPNET_*; `yes` lets a consumer's own variables through too. */
-  permitUserEnvironment?: string
-}
-
-export interface Sshd {
-  port: number
-  /** The public host key files (`….pub`), as a provisioner's hostKeys setting names them. */
-  hostKeyFiles: string[]
-  /** Stops sshd (sessions already open end with their own processes) and removes its folder. */
-  stop: () => Promise<void>
-}
 
 export interface SshRunInit {
   port: number
@@ -62,16 +35,6 @@ export interface SshRunResult {
   stderr: string
 }
 
-/** Why sshd tests cannot run here, or undefined when they can. */
-export function sshdMissing (): string | undefined {
-  if (process.geteuid?.() !== 0) return 'sshd tests make Unix accounts and need root'
-  if (!existsSync(SSHD_PATH)) return `${SSHD_PATH} is missing (Debian: apt-get install openssh-server)`
-  for (const program of ['ssh', 'ssh-keygen']) {
-    if (spawnSync(program, ['-V'], { encoding: 'utf8' }).error != null) return `${program} is missing (Debian: apt-get install openssh-client)`
-  }
-  return undefined
-}
-
 /** Skips the running test saying why sshd tests cannot run; under CI=true that is a failure instead. */
 export function requireSshd (ctx: { skip: (note?: string) => void }): void {
   const missing = sshdMissing()
@@ -80,152 +43,55 @@ export function requireSshd (ctx: { skip: (note?: string) => void }): void {
   ctx.skip(missing)
 }
 
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, LOOPBACK, () => {
-      const address = server.address()
-      server.close(() => {
-        if (address == null || typeof address === 'string') reject(new Error('no port from the OS'))
-        else resolve(address.port)
-      })
-    })
-  })
-}
-
-async function accepts (port: number): Promise<boolean> {
-  return await new Promise(resolve => {
-    const socket = createConnection({ host: LOOPBACK, port })
-    socket.once('connect', () => { socket.destroy(); resolve(true) })
-    socket.once('error', () => { resolve(false) })
-  })
-}
-
-/** Makes an ed25519 key pair `<dir>/<name>` (no passphrase); returns the private key path and the public key line. */
-export async function sshKeyPair (dir: string, name: string): Promise<{ privateKeyFile: string, publicKey: string }> {
-  const privateKeyFile = join(dir, name)
-  await runCommand(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', privateKeyFile], { timeoutMs: KEYGEN_TIMEOUT_MS })
-  return { privateKeyFile, publicKey: readFileSync(`${privateKeyFile}.pub`, 'utf8').trim() }
-}
-
 /** known_hosts text trusting `hostKeys` (`<type> <base64>` lines) for host:port. */
 export function knownHosts (host: string, port: number, hostKeys: readonly string[]): string {
-  const name = port === 22 ? host : `[${host}]:${port}`
-  return hostKeys.map(key => `${name} ${key}\n`).join('')
-}
-
-function sshdConfig (dir: string, port: number, init: SshdInit): string {
-  return [
-    `Port ${port}`,
-    `ListenAddress ${LOOPBACK}`,
-    ...HOST_KEY_TYPES.map(type => `HostKey ${join(dir, `ssh_host_${type}_key`)}`),
-    `PidFile ${join(dir, 'sshd.pid')}`,
-    'AuthorizedKeysFile .ssh/authorized_keys',
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    // without PAM sshd itself refuses locked (`!`) and expired accounts
-    'UsePAM no',
-    'PermitRootLogin no',
-    'StrictModes yes',
-    `PermitUserEnvironment ${init.permitUserEnvironment ?? DEVICE_ENV_PATTERNS}`,
-    'UseDNS no',
-    'PrintMotd no',
-    'LogLevel VERBOSE',
-    ''
-  ].join('\n')
-}
-
-async function stopProcess (child: ChildProcess): Promise<void> {
-  if (child.exitCode != null || child.signalCode != null) return
-  const exited = new Promise<void>(resolve => { child.once('exit', () => { resolve() }) })
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => { child.kill('SIGKILL') }, SSHD_STOP_TIMEOUT_MS)
-  await exited
-  clearTimeout(timer)
-}
-
-/** Starts sshd once `port` is its; throws with sshd's own words when it exits or never listens. */
-async function launch (dir: string, port: number, init: SshdInit): Promise<ChildProcess> {
-  const configFile = join(dir, 'sshd_config')
-  writeFileSync(configFile, sshdConfig(dir, port, init))
-  await runCommand([SSHD_PATH, '-t', '-f', configFile], { timeoutMs: KEYGEN_TIMEOUT_MS })
-  const child = spawn(SSHD_PATH, ['-D', '-e', '-f', configFile], { stdio: ['ignore', 'ignore', 'pipe'] })
-  let said = ''
-  child.stderr?.on('data', (chunk: Buffer) => { said = (said + chunk.toString('utf8')).slice(-4000) })
-  const deadline = Date.now() + SSHD_READY_TIMEOUT_MS
-  while (Date.now() < deadline) {
-    if (child.exitCode != null || child.signalCode != null) throw new Error(`sshd exited before it listened: ${said.trim()}`)
-    if (await accepts(port)) return child
-    await sleep(POLL_MS)
-  }
-  await stopProcess(child)
-  throw new Error(`sshd did not listen on ${LOOPBACK}:${port} within ${SSHD_READY_TIMEOUT_MS} ms: ${said.trim()}`)
-}
-
-/** Starts a private sshd on a free loopback port; call stop() in teardown. */
-export async function startSshd (init: SshdInit = {}): Promise<Sshd> {
-  mkdirSync(PRIVSEP_DIR, { recursive: true, mode: 0o755 })
-  const dir = mkdtempSync(join(tmpdir(), 'cpnet-sshd-'))
-  const remove = (): void => { rmSync(dir, { recursive: true, force: true }) }
-  try {
-    chmodSync(dir, 0o700)
-    for (const type of HOST_KEY_TYPES) {
-      await runCommand(['ssh-keygen', '-q', '-t', type, '-N', '', '-C', '', '-f', join(dir, `ssh_host_${type}_key`)], { timeoutMs: KEYGEN_TIMEOUT_MS })
-    }
-    let lastError: Error | undefined
-    for (let attempt = 0; attempt < PORT_TRIES; attempt++) {
-      const port = await freePort()
-      try {
-        const child = await launch(dir, port, init)
-        return {
-          port,
-          hostKeyFiles: HOST_KEY_TYPES.map(type => join(dir, `ssh_host_${type}_key.pub`)),
-          stop: async () => {
-            await stopProcess(child)
-            remove()
-          }
-        }
-      } catch (err) {
-        lastError = err as Error
-        if (!/Address already in use/.test(lastError.message)) break
-      }
-    }
-    throw lastError ?? new Error('sshd did not start')
-  } catch (err) {
-    remove()
-    throw err
-  }
-}
-
-/** An argument as a POSIX shell reads it back unchanged. */
-function shellQuote (arg: string): string {
-  return `'${arg.replace(/'/g, `'\\''`)}'`
+  return knownHostsLines(host, port, hostKeys).map(line => `${line}\n`).join('')
 }
 
 /** Runs `argv` through the system ssh client with only the given key and known_hosts; never prompts, never hangs. */
 export async function sshRun (init: SshRunInit): Promise<SshRunResult> {
-  const argv = [
-    'ssh', '-F', '/dev/null',
-    '-o', 'BatchMode=yes',
-    '-o', `ConnectTimeout=${SSH_CONNECT_TIMEOUT_SEC}`,
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${init.knownHostsFile}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'IdentitiesOnly=yes',
-    '-o', 'IdentityAgent=none',
-    '-o', 'LogLevel=ERROR',
-    '-i', init.identityFile,
-    '-p', String(init.port),
-    '-l', init.user,
-    '--', init.host ?? LOOPBACK, init.argv.map(shellQuote).join(' ')
-  ]
+  const argv = ['ssh', ...sshArgs({
+    access: { host: init.host ?? LOOPBACK, port: init.port, user: init.user },
+    knownHosts: init.knownHostsFile,
+    identity: init.identityFile,
+    command: init.argv,
+    batch: true
+  })]
   try {
     const { stdout, stderr } = await runCommand(argv, { timeoutMs: init.timeoutMs ?? SSH_RUN_TIMEOUT_MS })
     return { code: 0, stdout, stderr }
   } catch (err) {
     if (err instanceof CommandFailedError && err.exitCode != null) return { code: err.exitCode, stdout: err.stdout, stderr: err.stderr }
     throw err
+  }
+}
+
+/** The passwd fields of an account, or undefined when there is none. */
+export function passwdEntry (name: string): string[] | undefined {
+  return readFileSync('/etc/passwd', 'utf8').split('\n').map(l => l.split(':')).find(f => f[0] === name)
+}
+
+/** The pids of live processes running as `uid` (a zombie is dead: this machine's PID 1 may never reap it). */
+export function processesOf (uid: number): number[] {
+  const pids: number[] = []
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'utf8')
+      const state = /^State:\s+(\S)/m.exec(status)?.[1]
+      const realUid = /^Uid:\s+(\d+)/m.exec(status)?.[1]
+      if (state !== 'Z' && Number(realUid) === uid) pids.push(Number(entry))
+    } catch {}
+  }
+  return pids
+}
+
+/** Teardown after a failure: every account marked as a lease's under `userPrefix`, its processes killed, removed. */
+export function removeLeaseAccounts (userPrefix: string): void {
+  for (const fields of readFileSync('/etc/passwd', 'utf8').split('\n').map(l => l.split(':'))) {
+    const [name, , uid, , gecos] = fields
+    if (name == null || !name.startsWith(userPrefix) || gecos?.startsWith('cpnet lease ') !== true) continue
+    spawnSync('pkill', ['-KILL', '-U', String(uid)])
+    spawnSync('userdel', ['-r', name], { encoding: 'utf8' })
   }
 }

@@ -20,18 +20,17 @@ import { gpuArgs, hasNvidiaCdiSpec, insidePath, resolveGpuMode } from '../../src
 import { leaseDirOf } from '../../src/provision/container/lease-dir.ts'
 import { parseContainerList } from '../../src/provision/container/listing.ts'
 import { ContainerProvisioner, containerName, type ContainerProvisionerInit } from '../../src/provision/container/provisioner.ts'
-import { detectRuntime, findOnPath, runtimeArgv, type ContainerRuntime } from '../../src/provision/container/runtime.ts'
+import { detectRuntime, runtimeArgv, type ContainerRuntime } from '../../src/provision/container/runtime.ts'
 import { ProvisionFailedError, ProvisionerUnavailableError } from '../../src/provision/errors.ts'
 import type { ProvisionLease, SshAccess } from '../../src/provision/types.ts'
 import { tempDir } from '../helpers/daemons.ts'
 import { buildSshdImage, type SshdImage } from '../helpers/sshd-image.ts'
+import { fakeGpuNodes, PODMAN_ARGS, PODMAN_RUN_LIMITS, podmanMissing } from '../helpers/podman.ts'
 
-/** podman on these machines needs runc and cgroupfs, and rlimits at or below the host's (docs: DESIGN.md, "System parts"). */
-const PODMAN_ARGS = ['--runtime', 'runc', '--cgroup-manager=cgroupfs']
 const RUN_ID = randomBytes(6).toString('hex')
 /** Every container of this run carries it, so teardown finds them all, whatever failed. */
 const TEST_LABEL = `cpnet.test=${RUN_ID}`
-const RUN_ARGS = ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', '--label', TEST_LABEL]
+const RUN_ARGS = [...PODMAN_RUN_LIMITS, '--label', TEST_LABEL]
 const FAKE_DEVICES = 4
 const WAIT_MS = 15_000
 const COMMAND_TIMEOUT_MS = 30_000
@@ -163,19 +162,6 @@ async function osPort (): Promise<number> {
   return port
 }
 
-/** Why the podman tests cannot run here; undefined when they can. */
-async function missingPart (): Promise<string | undefined> {
-  if (process.getuid?.() !== 0) return 'not root (fake device nodes need mknod, and the containers rootful podman)'
-  for (const program of ['podman', 'ssh', 'ssh-keygen', 'ldd', 'tar', 'mknod']) {
-    if (await findOnPath(program) == null) return `${program} is not installed`
-  }
-  for (const file of ['/usr/sbin/sshd', '/bin/busybox']) {
-    if (!existsSync(file)) return `${file} is missing (Debian: openssh-server, busybox-static)`
-  }
-  const works = await runCommand(['podman', ...PODMAN_ARGS, 'info'], { timeoutMs: COMMAND_TIMEOUT_MS }).then(() => true, () => false)
-  return works ? undefined : 'podman is installed but `podman info` fails'
-}
-
 describe('ContainerProvisioner with podman', () => {
   let missing: string | undefined = 'not checked yet'
   let runtime: ContainerRuntime
@@ -249,14 +235,14 @@ describe('ContainerProvisioner with podman', () => {
   }
 
   beforeAll(async () => {
-    missing = await missingPart()
+    missing = await podmanMissing()
     if (missing != null) {
       if (process.env.CI === 'true') throw new Error(`CI must run the container provisioner's tests, but ${missing}`)
       return
     }
     runtime = await detectRuntime('podman', PODMAN_ARGS)
     mkdirSync(join(dir.path, 'dev'))
-    for (let n = 0; n < FAKE_DEVICES; n++) await runCommand(['mknod', join(dir.path, 'dev', `nvidia${n}`), 'c', '1', '3'], { timeoutMs: COMMAND_TIMEOUT_MS })
+    await fakeGpuNodes(join(dir.path, 'dev'), FAKE_DEVICES)
     await runCommand(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'consumer', '-f', consumerKey], { timeoutMs: COMMAND_TIMEOUT_MS })
     consumerPublicKey = readFileSync(`${consumerKey}.pub`, 'utf8').trim()
     image = await buildSshdImage(runtime)
