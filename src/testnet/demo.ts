@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: the whole story on a fresh testnet of real daemon processes,
- * each step timed: start, search, watch a price change, lease, release, stop.
+ * each step timed: start, search, watch a price change, lease, log in over
+ * SSH and run a command on the leased GPUs, release, stop.
  * It talks to the nodes only through their JSON-RPC APIs, as any client would.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -14,6 +15,8 @@ import type { OfferView } from '../discovery/view.ts'
 import type { LeaseView } from '../lease/view.ts'
 import type { PriceView } from '../pricing/view.ts'
 import { formatPrice } from '../units/price.ts'
+import type { SshAccess } from '../provision/types.ts'
+import { startDemoSsh } from './demo-ssh.ts'
 import { down } from './down.ts'
 import type { NodeRecord } from './state.ts'
 import { up } from './up.ts'
@@ -27,7 +30,10 @@ export interface DemoOptions {
   renderOffers: (offers: OfferView[]) => string
 }
 
-const STEPS = 6
+const STEPS = 7
+/** What the consumer runs on its lease: who it is there and which GPUs its environment pins. */
+const SSH_SCRIPT = 'echo "$(id -un) sees GPUs $CUDA_VISIBLE_DEVICES"'
+const SSH_COMMAND = ['sh', '-c', SSH_SCRIPT]
 const DEMO_FILTER = 'gpu_mem>=40'
 const WATCHED = 'model=l40s'
 
@@ -50,9 +56,14 @@ export async function runDemo (options: DemoOptions): Promise<void> {
     return result
   }
 
+  const ssh = await startDemoSsh()
+  const delivery = 'missing' in ssh ? undefined : ssh
   try {
     const state = await step('Start a testnet: 4 providers, 2 consumers, real daemon processes', async () =>
-      up({ dir, providers: 4, consumers: 2 }), s => s.nodes.map(x => `${x.name.padEnd(11)} ${x.peerId ?? ''}`))
+      up({ dir, providers: 4, consumers: 2, ssh: delivery?.settings }), s => [
+      ...s.nodes.map(x => `${x.name.padEnd(11)} ${x.peerId ?? ''}`),
+      delivery != null ? `providers hand leases over as Unix accounts behind sshd on 127.0.0.1:${delivery.settings.port}` : `no SSH login in this demo: ${'missing' in ssh ? ssh.missing : ''}`
+    ])
     const node = (name: string): NodeRecord => state.nodes.find(x => x.name === name) as NodeRecord
     const consumer1 = client(node('consumer-1'))
 
@@ -93,25 +104,49 @@ export async function runDemo (options: DemoOptions): Promise<void> {
 
     const lease = await step(`consumer-1 leases 2 GPUs from the cheapest "${WATCHED}" offer`, async () => {
       const { lease } = await consumer1.call<{ lease: LeaseView }>('lease_request', {
-        filter: WATCHED, gpus: 2, durationSec: 1800, maxPrice: { microsPerGpuHour: 7_000_000, currency: 'CNY' }
+        filter: WATCHED, gpus: 2, durationSec: 1800, maxPrice: { microsPerGpuHour: 7_000_000, currency: 'CNY' },
+        ...(delivery != null ? { access: { sshKeys: [delivery.publicKey] } } : {})
       })
       const granted = state.nodes.find(x => x.peerId === lease.provider) as NodeRecord
       const theirs = await client(granted).call<LeaseView>('lease_get', { leaseId: lease.leaseId })
       return { lease, same: JSON.stringify(theirs.signed) === JSON.stringify(lease.signed), by: granted.name }
     }, r => [
-      `lease ${r.lease.leaseId}: ${r.lease.gpus} GPUs of ${r.lease.cpi}`,
+      `lease ${r.lease.leaseId}: ${r.lease.gpus} GPUs of ${r.lease.cpi}${r.lease.devices != null ? `, devices ${r.lease.devices.map(d => d.index).join(', ')}` : ''}`,
       `at ${r.lease.price != null ? formatPrice(r.lease.price.microsPerGpuHour, r.lease.price.currency) : '-'} until ${new Date(r.lease.end ?? 0).toISOString()}`,
       `co-signed; ${r.by} holds the same bytes: ${r.same ? 'yes' : 'NO'}`
     ])
 
-    await step('consumer-1 releases the lease', async () => consumer1.call<LeaseView>('lease_release', { leaseId: lease.lease.leaseId }),
-      released => [`lease ${released.leaseId}: ${released.status}; the provider's GPUs are free again`])
+    const login = delivery == null
+      ? undefined
+      : { access: lease.lease.access as unknown as SshAccess, run: async (argv: string[]) => delivery.run(lease.lease.access as unknown as SshAccess, argv) }
+    await step('consumer-1 logs into its lease over SSH and runs a command on the leased GPUs', async () => {
+      if (login == null) return undefined
+      return { access: login.access, said: (await login.run(SSH_COMMAND)).trim() }
+    }, r => r == null
+      ? ['skipped: the demo cannot run sshd here']
+      : [
+          `cpnet lease ssh ${lease.lease.leaseId.slice(0, 8)} -- sh -c '${SSH_SCRIPT}'   (${r.access.user}@${r.access.host}:${r.access.port}, host keys pinned)`,
+          r.said
+        ])
+
+    await step('consumer-1 releases the lease', async () => {
+      const released = await consumer1.call<LeaseView>('lease_release', { leaseId: lease.lease.leaseId })
+      // the provider takes the account down as the lease ends: a login is refused from then on
+      const refused = login == null
+        ? undefined
+        : await waitFor('the lease\'s login to be refused', async () => login.run(['true']).then(() => false, () => true), 20_000, 200).then(() => true)
+      return { released, refused }
+    }, r => [
+      `lease ${r.released.leaseId}: ${r.released.status}; the provider's GPUs are free again`,
+      ...(r.refused === true ? ['a login to it is refused now: the provider took its account down'] : [])
+    ])
 
     await step('Stop the testnet', async () => down(dir), r => [`stopped ${r.stopped.length} nodes; nothing left running`])
   } catch (err) {
     await down(dir).catch(() => {})
     throw err
   } finally {
+    await delivery?.stop()
     if (options.dir == null) rmSync(dir, { recursive: true, force: true })
   }
 }

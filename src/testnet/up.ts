@@ -11,6 +11,7 @@
  * the error is thrown; their logs stay.
  */
 import { mkdirSync, rmSync } from 'node:fs'
+import type { Config } from '../config/schema.ts'
 import { initRepo } from '../repo/repo.ts'
 import { down } from './down.ts'
 import { TestnetAbortedError, TestnetRunningError, TestnetSizeError, TestnetTimeoutError } from './errors.ts'
@@ -40,6 +41,8 @@ export interface UpOptions {
   timeoutMs?: number
   signal?: AbortSignal
   onProgress?: (event: UpEvent) => void
+  /** Providers hand leases over through this sshd (the ssh provisioner's settings); by their start hooks without it. */
+  ssh?: Config['lease']['ssh']
 }
 
 interface PlannedNode {
@@ -113,7 +116,7 @@ export async function up (options: UpOptions): Promise<TestnetState> {
 
   const startNode = async ({ record, index }: PlannedNode, bootstrap: string[]): Promise<ReadyNode> => {
     signal.throwIfAborted()
-    const config = nodeConfigFor(record.role, index, bootstrap)
+    const config = nodeConfigFor(record.role, index, bootstrap, options.ssh)
     const { peerId } = await initRepo(record.repo, { profiles: config.profiles, patches: [config.patch] })
     record.peerId = peerId.toString()
     signal.throwIfAborted()
