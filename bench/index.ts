@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { PACKAGE_ROOT, VERSION } from '../src/package.ts'
 import { runCli } from './cli.ts'
+import { runDelivery } from './delivery.ts'
 import { runDiscovery } from './discovery.ts'
 import { runLease } from './lease.ts'
 import { runPricing } from './pricing.ts'
@@ -19,6 +20,7 @@ interface ScenarioResult {
 
 const SCENARIOS: Record<string, (log: (line: string) => void) => Promise<ScenarioResult>> = {
   cli: runCli,
+  delivery: runDelivery,
   discovery: runDiscovery,
   lease: runLease,
   pricing: runPricing

@@ -30,6 +30,13 @@ export interface DemoSsh {
   stop: () => Promise<void>
 }
 
+/** Takes down, through the ssh provisioner itself, every lease account still there under these settings' prefix. */
+export async function removeLeaseAccounts (settings: Config['lease']['ssh']): Promise<void> {
+  const provisioner = new SshProvisioner(settings)
+  const signal = AbortSignal.timeout(CLEANUP_TIMEOUT_MS)
+  for (const leaseId of await provisioner.provisioned(signal)) await provisioner.stop(leaseId, signal)
+}
+
 /** The demo's sshd, or why there is none. */
 export async function startDemoSsh (): Promise<DemoSsh | { missing: string }> {
   const missing = sshdMissing()
@@ -56,10 +63,8 @@ export async function startDemoSsh (): Promise<DemoSsh | { missing: string }> {
       },
       stop: async () => {
         try {
-          // what a provider stopped before its lease ended left behind: its provisioner takes it down
-          const provisioner = new SshProvisioner(settings)
-          const signal = AbortSignal.timeout(CLEANUP_TIMEOUT_MS)
-          for (const leaseId of await provisioner.provisioned(signal)) await provisioner.stop(leaseId, signal)
+          // what a provider stopped before its lease ended left behind
+          await removeLeaseAccounts(settings)
           await running.stop()
         } finally {
           rmSync(dir, { recursive: true, force: true })

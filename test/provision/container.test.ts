@@ -24,8 +24,8 @@ import { detectRuntime, runtimeArgv, type ContainerRuntime } from '../../src/pro
 import { ProvisionFailedError, ProvisionerUnavailableError } from '../../src/provision/errors.ts'
 import type { ProvisionLease, SshAccess } from '../../src/provision/types.ts'
 import { tempDir } from '../helpers/daemons.ts'
-import { buildSshdImage, type SshdImage } from '../helpers/sshd-image.ts'
-import { fakeGpuNodes, PODMAN_ARGS, PODMAN_RUN_LIMITS, podmanMissing } from '../helpers/podman.ts'
+import { buildSshdImage, type SshdImage } from '../../src/testnet/sshd-image.ts'
+import { fakeGpuNodes, PODMAN_ARGS, PODMAN_RUN_LIMITS, podmanMissing } from '../../src/testnet/podman.ts'
 
 const RUN_ID = randomBytes(6).toString('hex')
 /** Every container of this run carries it, so teardown finds them all, whatever failed. */

@@ -19,8 +19,8 @@ import { repoLayout } from '../../src/repo/layout.ts'
 import { RpcClient } from '../../src/rpc/client.ts'
 import { killDaemon, runCli, spawnDaemon, type DaemonProcess } from '../helpers/cli.ts'
 import { DaemonPool, freePort, waitFor, type TestDaemon } from '../helpers/daemons.ts'
-import { fakeGpuNodes, PODMAN_ARGS, PODMAN_RUN_LIMITS, podmanMissing } from '../helpers/podman.ts'
-import { buildSshdImage, type SshdImage } from '../helpers/sshd-image.ts'
+import { fakeGpuNodes, PODMAN_ARGS, PODMAN_RUN_LIMITS, podmanMissing } from '../../src/testnet/podman.ts'
+import { buildSshdImage, type SshdImage } from '../../src/testnet/sshd-image.ts'
 import { sshKeyPair } from '../helpers/sshd.ts'
 
 const GPUS = 4

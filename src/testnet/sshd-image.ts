@@ -3,15 +3,15 @@
  * registry is reachable from the test machines): busybox as /bin/sh and the
  * usual tools, /usr/sbin/sshd with every library ldd lists, the users sshd
  * needs, imported with `<runtime> import`. Each call tags its image uniquely,
- * so test runs side by side never share or remove each other's.
+ * so runs side by side (tests, the benchmark) never share or remove each other's.
  */
 import { randomBytes } from 'node:crypto'
 import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { runCommand } from '../../src/command.ts'
-import { runtimeArgv, type ContainerRuntime } from '../../src/provision/container/runtime.ts'
+import { runCommand } from '../command.ts'
+import { runtimeArgv, type ContainerRuntime } from '../provision/container/runtime.ts'
 
 const BUSYBOX = '/bin/busybox'
 const SSHD = '/usr/sbin/sshd'

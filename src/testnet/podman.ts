@@ -1,19 +1,19 @@
 /**
- * podman for tests: the global arguments these machines need, why podman
- * tests cannot run here (when they cannot), and fake GPU device nodes for a
- * container to be given.
+ * podman for the tests and the benchmark of the container provisioner: the
+ * global arguments these machines need, why podman cannot run here (when it
+ * cannot), and fake GPU device nodes for a container to be given.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { runCommand } from '../../src/command.ts'
-import { findOnPath } from '../../src/provision/container/runtime.ts'
+import { runCommand } from '../command.ts'
+import { findOnPath } from '../provision/container/runtime.ts'
 
 /** podman on these machines needs runc and cgroupfs, and rlimits at or below the host's (docs: DESIGN.md, "System parts"). */
 export const PODMAN_ARGS = ['--runtime', 'runc', '--cgroup-manager=cgroupfs']
 export const PODMAN_RUN_LIMITS = ['--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024']
 const COMMAND_TIMEOUT_MS = 30_000
 
-/** Why the podman tests cannot run here; undefined when they can. */
+/** Why podman containers with sshd cannot run here; undefined when they can. */
 export async function podmanMissing (): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'not root (fake device nodes need mknod, and the containers rootful podman)'
   for (const program of ['podman', 'ssh', 'ssh-keygen', 'ldd', 'tar', 'mknod']) {
