@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import type { RpcComponents } from '../components.ts'
 import { formatCpi } from '../../../identity/cpi.ts'
 import type { Pool } from '../../../inventory/pool.ts'
-import { DeviceSchema } from '../../../config/pool-schema.ts'
+import { DeviceSchema, PROVISIONER_KINDS } from '../../../config/pool-schema.ts'
 import { PriceShapeSchema, priceShape } from '../../../units/price-shape.ts'
 import { unitsText } from '../../../units/price.ts'
 
@@ -30,6 +30,8 @@ export const PoolViewSchema = Type.Object({
   floorPerGpuHour: Type.String({ description: 'The floor as a decimal string, as the CLI takes it' }),
   minLeaseSec: Type.Integer({ description: 'Shortest lease granted, seconds' }),
   maxLeaseSec: Type.Integer({ description: 'Longest lease granted, seconds' }),
+  provisioner: Type.Union(PROVISIONER_KINDS.map(k => Type.Literal(k)), { description: 'How a lease is handed over: hook, ssh or container (docs/PROVIDER.md)' }),
+  images: Type.Array(Type.String(), { description: 'Container pools: the images a consumer may ask for, the default first; empty otherwise' }),
   offered: Type.Boolean({ description: 'A signed offer for the pool is being served' })
 }, { title: 'Pool', description: 'A pool of this node as provider_pools, provider_addPool and provider_setPrice return it.' })
 
