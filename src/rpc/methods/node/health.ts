@@ -78,7 +78,9 @@ export async function healthReport (components: Pick<RpcComponents, 'node' | 'co
       reasons.push(reason('FEW_PEERS', `${plural(peers, 'peer')} connected, fewer than network.minPeers (${network.minPeers})`))
     }
     if (peers > 0 && dhtPeers === 0) reasons.push(reason('NO_DHT_PEERS', `none of the ${plural(peers, 'connected peer')} speaks ${dht.protocol}`))
-    if (detection?.error != null) reasons.push(reason('GPU_DETECTION_FAILED', `GPU detection failed, only declared pools are offered: ${detection.error}`))
+    if (detection?.error != null) reasons.push(reason('GPU_DETECTION_FAILED', detection.gpus > 0
+      ? `GPU re-detection failed, the ${detection.gpus} GPUs detected before are still offered: ${detection.error}`
+      : `GPU detection failed, only declared pools are offered: ${detection.error}`))
   }
   const level: HealthLevel = reasons.some(r => r.level === 'failing') ? 'failing' : reasons.length > 0 ? 'degraded' : 'ok'
   return { level, reasons, status: components.node.status, peers, dhtPeers, minPeers: network.minPeers, uptimeSec: Math.round(components.node.uptimeSeconds) }
