@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Level } from 'level'
+import type { NodeDb } from '../../src/host/db.ts'
 import { startDaemon, type Daemon, type DaemonInit } from '../../src/node/daemon.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import { RpcClient } from '../../src/rpc/client.ts'
@@ -14,6 +16,13 @@ import type { FlagOverride } from '../../src/config/load.ts'
 export function tempDir (prefix = 'cpnet-test-'): { path: string, remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix))
   return { path, remove: () => { rmSync(path, { recursive: true, force: true }) } }
+}
+
+/** The node database at `<dir>/db`, opened with the encodings the daemon uses; the caller closes it. */
+export async function openTestDb (dir: string): Promise<NodeDb> {
+  const db: NodeDb = new Level(join(dir, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
+  await db.open()
+  return db
 }
 
 export interface TestDaemon extends Daemon {

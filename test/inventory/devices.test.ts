@@ -6,7 +6,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Level } from 'level'
 import { Inventory } from '../../src/inventory/inventory.ts'
 import { PoolStore } from '../../src/inventory/store.ts'
 import { PriceOverrides } from '../../src/inventory/price-overrides.ts'
@@ -17,7 +16,7 @@ import type { PoolSpec } from '../../src/config/pool-schema.ts'
 import type { ProviderConfig } from '../../src/config/schema.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import type { NodeDb } from '../../src/host/db.ts'
-import { tempDir } from '../helpers/daemons.ts'
+import { openTestDb, tempDir } from '../helpers/daemons.ts'
 
 const mixed = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'nvidia-smi', 'mixed.csv'), 'utf8')
 const L40S: PoolSpec = { name: 'l40s', model: 'NVIDIA L40S', gpus: 2, gpuMemoryMib: 46068 }
@@ -27,8 +26,7 @@ describe('pool devices', () => {
   let db: NodeDb
   beforeEach(async () => {
     dir = tempDir()
-    db = new Level(join(dir.path, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
-    await db.open()
+    db = await openTestDb(dir.path)
   })
   afterEach(async () => {
     await db.close()

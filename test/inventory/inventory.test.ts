@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Level } from 'level'
 import { Inventory, type PoolChange } from '../../src/inventory/inventory.ts'
 import { PoolStore } from '../../src/inventory/store.ts'
 import { PriceOverrides } from '../../src/inventory/price-overrides.ts'
@@ -10,7 +9,7 @@ import type { ProviderConfig } from '../../src/config/schema.ts'
 import { PoolConflictError, PoolNotFoundError, PoolSpecError } from '../../src/inventory/errors.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import type { NodeDb } from '../../src/host/db.ts'
-import { tempDir } from '../helpers/daemons.ts'
+import { openTestDb, tempDir } from '../helpers/daemons.ts'
 
 const mixed = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'nvidia-smi', 'mixed.csv'), 'utf8')
 
@@ -19,8 +18,7 @@ describe('inventory: detected, declared and added pools', () => {
   let db: NodeDb
   beforeEach(async () => {
     dir = tempDir()
-    db = new Level(join(dir.path, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
-    await db.open()
+    db = await openTestDb(dir.path)
   })
   afterEach(async () => {
     await db.close()

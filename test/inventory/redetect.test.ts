@@ -9,7 +9,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Level } from 'level'
 import { Inventory, type PoolChange } from '../../src/inventory/inventory.ts'
 import { PoolStore } from '../../src/inventory/store.ts'
 import { PriceOverrides } from '../../src/inventory/price-overrides.ts'
@@ -19,7 +18,7 @@ import { ledgerCapacity, PoolSync } from '../../src/lease/capacity.ts'
 import { readDefaults } from '../../src/config/load.ts'
 import { silentLogger, type Logger } from '../../src/log/logger.ts'
 import type { NodeDb } from '../../src/host/db.ts'
-import { tempDir, waitFor } from '../helpers/daemons.ts'
+import { openTestDb, tempDir, waitFor } from '../helpers/daemons.ts'
 
 const L40S_4X = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'nvidia-smi', 'l40s-4x.csv'), 'utf8')
 const DETECT_INTERVAL_SEC = 0.02
@@ -54,8 +53,7 @@ describe('inventory re-detection', () => {
 
   beforeEach(async () => {
     dir = tempDir()
-    db = new Level(join(dir.path, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
-    await db.open()
+    db = await openTestDb(dir.path)
     output = join(dir.path, 'gpus.csv')
     nvidiaSmiPrints(L40S_4X)
     parts = []

@@ -9,7 +9,6 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { AbortOptions, PeerId, PrivateKey, Stream } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { streamPair } from '@libp2p/utils'
-import { Level } from 'level'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { readDefaults } from '../../src/config/load.ts'
 import type { NodeDb } from '../../src/host/db.ts'
@@ -24,7 +23,7 @@ import { LeaseService } from '../../src/lease/service.ts'
 import { Ledger } from '../../src/ledger/ledger.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import { buildProvisioners } from '../../src/node/provisioners.ts'
-import { tempDir } from '../helpers/daemons.ts'
+import { openTestDb, tempDir } from '../helpers/daemons.ts'
 
 /** Peers that reach each other's lease handlers through stream pairs. */
 class StreamPairNetwork {
@@ -72,8 +71,7 @@ async function side (dir: string, network: StreamPairNetwork, pools: typeof POOL
   const key = await generateKeyPair('Ed25519')
   const peerId = peerIdFromPrivateKey(key)
   const logger = silentLogger()
-  const db: NodeDb = new Level(join(dir, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
-  await db.open()
+  const db: NodeDb = await openTestDb(dir)
   const ledger = new Ledger({ db, logger })
   const inventory = new Inventory(
     { store: new PoolStore(db), prices: new PriceOverrides(db), logger, capacity: ledgerCapacity(ledger) },

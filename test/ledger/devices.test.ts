@@ -5,14 +5,12 @@
  * takes its GPUs; a pool that shrinks under a lease says which of its devices
  * are gone and hands out only the ones left.
  */
-import { join } from 'node:path'
-import { Level } from 'level'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { HOLD_PREFIX, LEASE_PREFIX, LEDGER_SUBLEVEL, Ledger } from '../../src/ledger/ledger.ts'
 import { NoCapacityError } from '../../src/ledger/errors.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import type { NodeDb } from '../../src/host/db.ts'
-import { tempDir } from '../helpers/daemons.ts'
+import { openTestDb, tempDir } from '../helpers/daemons.ts'
 
 const FOUR = [0, 1, 2, 3]
 const MINUTE_MS = 60_000
@@ -39,8 +37,7 @@ describe('ledger devices', () => {
   let ledger: Ledger
 
   async function openDb (): Promise<void> {
-    db = new Level(join(dir.path, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
-    await db.open()
+    db = await openTestDb(dir.path)
   }
 
   async function startLedger (): Promise<Ledger> {

@@ -1,11 +1,9 @@
-import { join } from 'node:path'
-import { Level } from 'level'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Ledger, type LedgerEvent } from '../../src/ledger/ledger.ts'
 import { HoldNotFoundError, LeaseNotFoundError, NoCapacityError, UnknownPoolError } from '../../src/ledger/errors.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import type { NodeDb } from '../../src/host/db.ts'
-import { tempDir, waitFor } from '../helpers/daemons.ts'
+import { openTestDb, tempDir, waitFor } from '../helpers/daemons.ts'
 
 const EIGHT = [0, 1, 2, 3, 4, 5, 6, 7]
 
@@ -15,8 +13,7 @@ describe('ledger', () => {
   let ledger: Ledger
 
   async function openLedger (): Promise<Ledger> {
-    db = new Level(join(dir.path, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
-    await db.open()
+    db = await openTestDb(dir.path)
     ledger = new Ledger({ db, logger: silentLogger() }, { sweepIntervalMs: 20 })
     await ledger.start()
     return ledger

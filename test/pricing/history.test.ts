@@ -1,13 +1,11 @@
 /** Price history in a real LevelDB: ranges, changes only, retention by count and by age, reopening. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { join } from 'node:path'
-import { Level } from 'level'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { PriceHistory } from '../../src/pricing/history.ts'
 import { toPriceView, type PriceView } from '../../src/pricing/view.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import type { NodeDb } from '../../src/host/db.ts'
-import { tempDir } from '../helpers/daemons.ts'
+import { openTestDb, tempDir } from '../helpers/daemons.ts'
 import { H100, verifiedUpdate } from './fixtures.ts'
 
 const key = await generateKeyPair('Ed25519')
@@ -28,8 +26,7 @@ describe('price history', () => {
   }
   beforeEach(async () => {
     dir = tempDir()
-    db = new Level(join(dir.path, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
-    await db.open()
+    db = await openTestDb(dir.path)
   })
   afterEach(async () => {
     await Promise.all(histories.splice(0).map(async h => h.stop()))
