@@ -8,7 +8,7 @@ import { RPC } from '@libp2p/gossipsub/message'
 import { fromString } from 'uint8arrays/from-string'
 import { toString } from 'uint8arrays/to-string'
 import { Offer, SignedOffer } from '../../src/discovery/pb/offer.ts'
-import { Accept, Agreement, Ended, Grant, LeaseMessage, LeaseRequest, Quote, Release, Renew, SignedLease } from '../../src/lease/pb/lease.ts'
+import { Accept, AccessRequest, Agreement, Ended, Grant, LeaseMessage, LeaseRequest, Quote, Release, Renew, SignedLease } from '../../src/lease/pb/lease.ts'
 import { PriceUpdate, SignedPriceUpdate } from '../../src/pricing/pb/price.ts'
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
@@ -71,6 +71,7 @@ export const CODECS = {
   SignedPriceUpdate,
   'RPC.Message': RPC.Message,
   RPC,
+  AccessRequest,
   Agreement,
   SignedLease,
   LeaseRequest,

@@ -16,6 +16,8 @@ import { LEASE_SIGNATURE_DOMAIN, RELEASE_SIGNATURE_DOMAIN } from '../../src/leas
 import { renewedAgreement } from '../../src/lease/consumer/operations.ts'
 import { Accept, Agreement, Ended, Grant, LeaseMessage, LeaseRequest, Quote, Release, Renew, SignedLease } from '../../src/lease/pb/lease.ts'
 import { formatCpi } from '../../src/identity/cpi.ts'
+import { accessHash, encodeAccessRequest } from '../../src/lease/access-request.ts'
+import type { AccessRequest as AccessRequestFields } from '../../src/provision/types.ts'
 import { messageVector, signatureVector } from './build.ts'
 import { hex, type FamilyFile, type MessageVector } from './format.ts'
 import { POOL, REQUEST_AT_MS } from './inputs.ts'
@@ -24,6 +26,13 @@ import type { VectorKeys } from './keys.ts'
 export interface LeaseFile extends FamilyFile {
   /** leaseId = hex(sha256(input))[0:32], input = the consumer's PeerId bytes || requestId. */
   leaseId: { input: string, sha256: string, leaseId: string }
+  /**
+   * An access request as a 1.1 consumer sends it in LeaseRequest.access, and
+   * the Agreement.accessHash that binds it: sha256 of exactly those bytes.
+   * (The lease above asks for no access: its request leaves the field out
+   * and its Agreements have no accessHash, as a 1.0 peer's do.)
+   */
+  accessHash: { message: string, sha256: string }
   /** The hash an Accept carries: sha256 of the quoted Agreement's bytes. */
   quoteHash: { message: string, sha256: string }
   /** Each body as the LeaseMessage it travels in (on the stream: unsigned varint length, then these bytes). */
@@ -43,6 +52,13 @@ const HOLD_EXPIRES_MS = REQUEST_AT_MS + 4 + 30_000
 /** ...and stamps the agreement's start when it encodes the quote, a few ms later. */
 const START_MS = REQUEST_AT_MS + 6
 const EXTEND_SEC = 1_800
+/** What a consumer asks of a container pool: a key that may log in, an image, a command and a variable. */
+const ACCESS_REQUEST: AccessRequestFields = {
+  sshKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl consumer@example'],
+  image: 'registry.example/cuda-sshd:12.4',
+  command: ['python3', '-m', 'http.server', '8888'],
+  env: { HF_HOME: '/workspace/hf' }
+}
 const RELEASED_AT_MS = START_MS + 2_700_000
 const ACCESS = { host: '203.0.113.7', port: 2222, user: 'lease' }
 
@@ -96,6 +112,7 @@ export async function leaseFile (keys: VectorKeys): Promise<LeaseFile> {
   const releaseSignature = await signWithDomain(consumer.key, RELEASE_SIGNATURE_DOMAIN, releaseSigned)
   const release: Release = { leaseId, consumerSignature: releaseSignature }
   const ended: Ended = { lease: renewedLease, status: 'released', endedAt: BigInt(RELEASED_AT_MS) }
+  const accessBytes = encodeAccessRequest(ACCESS_REQUEST)
   const frame = (message: LeaseMessage): MessageVector => messageVector('LeaseMessage', LeaseMessage.encode(message))
 
   return {
@@ -128,7 +145,8 @@ export async function leaseFile (keys: VectorKeys): Promise<LeaseFile> {
       renew: messageVector('Renew', Renew.encode(renew)),
       renewalGrant: messageVector('Grant', Grant.encode(renewalGrant)),
       release: messageVector('Release', Release.encode(release)),
-      ended: messageVector('Ended', Ended.encode(ended))
+      ended: messageVector('Ended', Ended.encode(ended)),
+      accessRequest: messageVector('AccessRequest', accessBytes)
     },
     signatures: {
       quote: signatureVector({ signer: 'provider', domain: LEASE_SIGNATURE_DOMAIN, message: 'agreement', signed: agreement, signature: providerSignature }),
@@ -138,6 +156,7 @@ export async function leaseFile (keys: VectorKeys): Promise<LeaseFile> {
       release: signatureVector({ signer: 'consumer', domain: RELEASE_SIGNATURE_DOMAIN, signed: releaseSigned, signature: releaseSignature })
     },
     leaseId: { input: hex(idInput), sha256: createHash('sha256').update(idInput).digest('hex'), leaseId },
+    accessHash: { message: 'accessRequest', sha256: hex(accessHash(accessBytes)) },
     quoteHash: { message: 'agreement', sha256: hex(hash) },
     frames: {
       request: frame({ request }),

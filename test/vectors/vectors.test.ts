@@ -179,6 +179,7 @@ describe('the checked-in vectors hold on their own', () => {
     expect(f.leaseId.input).toBe(hex(concat([unhex(consumer.peerIdBytes), requestId])))
     expect(f.leaseId.sha256).toBe(hex(sha256(unhex(f.leaseId.input))))
     expect(f.leaseId.leaseId).toBe(f.leaseId.sha256.slice(0, 32))
+    expect(f.accessHash.sha256).toBe(hex(sha256(bytesOf(f.messages.accessRequest, 'accessRequest'))))
 
     const agreement = bytesOf(f.messages.agreement, 'agreement')
     const parsed = parseAgreement(agreement)
