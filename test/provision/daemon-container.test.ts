@@ -95,7 +95,7 @@ describe('a lease delivered by the container provisioner, from a provider daemon
   /** A CLI command that must succeed: its stdout, or an error with what it said. */
   async function cliOk (...args: string[]): Promise<string> {
     const out = await cli(...args)
-    if (out.code !== 0) throw new Error(`cpnet ${args.join(' ')} exited ${String(out.code)}: ${out.stderr}`)
+    if (out.code !== 0) throw new Error(`cpnet ${args.join(' ')} exited ${String(out.code)}: ${out.stderr}${out.stdout}`)
     return out.stdout
   }
 

@@ -2,7 +2,8 @@
  * The changes to a lease account, each a run of the passwd package's
  * programs: make it, bring it back to what a start makes, and take it away
  * (locked and expired first so that no new login gets in while its processes
- * are killed, then deleted with its home and what it left in /tmp).
+ * are killed, what it left in /tmp removed while it still holds its uid, then
+ * deleted with its home).
  */
 import { constants } from 'node:fs'
 import { access, chown, mkdir } from 'node:fs/promises'
@@ -70,14 +71,16 @@ export async function ensureHome (account: PasswdEntry): Promise<void> {
 export async function removeAccount (programs: Programs, account: PasswdEntry, limits: RunLimits, warn: (message: string) => void): Promise<void> {
   await run([programs.usermod, '-L', '-e', EXPIRED_DATE, '--', account.name], limits)
   await killAllProcesses(programs, account.uid, limits)
-  try {
-    await run([programs.userdel, '-r', '--', account.name], limits)
-  } catch (err) {
-    if (!(err instanceof CommandFailedError && err.exitCode === USERDEL_NO_SUCH_USER)) throw err
-  }
+  // while the account still holds its uid: once it is deleted, the next account made may get
+  // the same uid, and its files would be taken for this one's
   try {
     await removeSharedFiles(programs, account.uid, limits)
   } catch (err) {
     warn(`files of uid ${account.uid} left in the shared folders: ${(err as Error).message}`)
+  }
+  try {
+    await run([programs.userdel, '-r', '--', account.name], limits)
+  } catch (err) {
+    if (!(err instanceof CommandFailedError && err.exitCode === USERDEL_NO_SUCH_USER)) throw err
   }
 }
