@@ -22,7 +22,7 @@ import { lpStream } from '@libp2p/utils'
 import { runCommand } from '../src/command.ts'
 import type { Config } from '../src/config/schema.ts'
 import type { FlagOverride } from '../src/config/load.ts'
-import { pinHostKeys, sshArgs } from '../src/provision/ssh-client.ts'
+import { pinHostKeys, sshAccessOf, sshArgs } from '../src/provision/ssh-client.ts'
 import type { SshAccess } from '../src/provision/types.ts'
 import { detectRuntime, runtimeArgv } from '../src/provision/container/runtime.ts'
 import { fakeGpuNodes, PODMAN_ARGS, PODMAN_RUN_LIMITS, podmanMissing } from '../src/testnet/podman.ts'
@@ -113,7 +113,7 @@ async function measure (kind: ProvisionerKind, provider: NetworkNode, consumerNo
       })
       const granted = performance.now() - t0
       try {
-        if (kind !== 'hook') logins.push(await firstLogin(consumer, lease.access as unknown as SshAccess))
+        if (kind !== 'hook') logins.push(await firstLogin(consumer, sshAccessOf(lease.leaseId, lease.status, lease.access)))
         grant.push(granted)
         delivery.push(performance.now() - t0)
       } finally {
@@ -226,7 +226,7 @@ export async function runDelivery (log: (line: string) => void): Promise<Deliver
         const samples: number[] = []
         for (let i = 0; i < LEASES; i++) {
           const t0 = performance.now()
-          await login(consumer, lease.access as unknown as SshAccess)
+          await login(consumer, sshAccessOf(lease.leaseId, lease.status, lease.access))
           samples.push(performance.now() - t0)
         }
         await consumerNode.node.leases.release(lease.leaseId)

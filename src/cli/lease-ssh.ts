@@ -8,7 +8,6 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import type { SshAccess } from '../provision/types.ts'
 
 export const DEFAULT_SSH_KEY_FILE = join(homedir(), '.ssh', 'id_ed25519.pub')
 
@@ -33,16 +32,6 @@ export function chooseSshKeys (files: readonly string[], defaultFile = DEFAULT_S
     return lines
   })
   return { keys, files: chosen }
-}
-
-/** The access of a lease as `lease ssh` needs it, or an error saying why the lease has none. */
-export function sshAccessOf (leaseId: string, status: string, access: Record<string, unknown> | undefined): SshAccess {
-  if (status !== 'active') throw new Error(`lease ${leaseId} is ${status}; only an active lease can be logged into`)
-  const a = access as Partial<SshAccess> | undefined
-  if (a?.kind !== 'ssh' || typeof a.host !== 'string' || typeof a.port !== 'number' || typeof a.user !== 'string' || !Array.isArray(a.hostKeys)) {
-    throw new Error(`lease ${leaseId} gives no SSH access (its pool hands leases over another way; lease show prints its access)`)
-  }
-  return a as SshAccess
 }
 
 /** Runs ssh on this terminal; resolves with its exit code (255: ssh's own failure, as ssh says). */

@@ -99,6 +99,7 @@ export const LeaseConfigSchema = Type.Object({
   ssh: SshProvisionerConfigSchema,
   container: ContainerProvisionerConfigSchema,
   stepTimeoutSec: Seconds(0.1, 600, 'How long either side of a lease stream waits for the next frame'),
+  grantTimeoutSec: Seconds(0.1, 3600, 'How long a consumer waits for the Grant after its Accept: the provider provisions the lease in between (its lease.provisionTimeoutSec, 60 s by default), so this is longer; then it asks the provider'),
   reconcileIntervalSec: Seconds(0.1, 3600, 'How often a consumer asks providers about leases it accepted but never saw confirmed')
 }, strict)
 

@@ -89,7 +89,8 @@ export class LeaseService implements Startable {
       privateKey: components.privateKey,
       store: this.store,
       log: components.logger.forComponent('cpnet:lease:consumer'),
-      stepTimeoutMs: init.config.stepTimeoutSec * 1000
+      stepTimeoutMs: init.config.stepTimeoutSec * 1000,
+      grantTimeoutMs: init.config.grantTimeoutSec * 1000
     }
   }
 

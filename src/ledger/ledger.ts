@@ -224,12 +224,17 @@ export class Ledger implements Startable {
     return toHold(hold)
   }
 
-  /** Moves a hold's expiry to `ttlMs` from now (a new quote round). */
-  async extendHold (id: string, ttlMs: number): Promise<Hold> {
+  /**
+   * Moves a hold's expiry to `ttlMs` from now: a new quote round, written to
+   * disk; or, with `persist: false`, only for as long as this process runs
+   * (while an accepted lease is provisioned: no negotiation survives a crash to
+   * commit the hold, so after a restart it lapses at its quote's expiry).
+   */
+  async extendHold (id: string, ttlMs: number, options: { persist?: boolean } = {}): Promise<Hold> {
     const hold = this.holds.get(id)
     if (hold == null || hold.committing || hold.expiresAt <= Date.now()) throw new HoldNotFoundError(`hold ${id} is not held (lapsed, released or unknown)`)
     hold.expiresAt = Date.now() + ttlMs
-    await this.store.put(HOLD_PREFIX + id, toHold(hold))
+    if (options.persist !== false) await this.store.put(HOLD_PREFIX + id, toHold(hold))
     return toHold(hold)
   }
 

@@ -40,7 +40,7 @@ export interface ProvisionLease {
   start: number
   /** unix ms: the access stops working then */
   end: number
-  /** This lease's share of the pool's CPU cores and RAM (0: no limit). */
+  /** This lease's share of the pool's CPU cores and RAM, to 2 decimals (0: the pool states none, so no limit). */
   cpuCores: number
   ramGib: number
   access: AccessRequest

@@ -15,6 +15,7 @@ import type { OfferView } from '../discovery/view.ts'
 import type { LeaseView } from '../lease/view.ts'
 import type { PriceView } from '../pricing/view.ts'
 import { formatPrice } from '../units/price.ts'
+import { sshAccessOf } from '../provision/ssh-client.ts'
 import type { SshAccess } from '../provision/types.ts'
 import { startDemoSsh } from './demo-ssh.ts'
 import { down } from './down.ts'
@@ -118,7 +119,7 @@ export async function runDemo (options: DemoOptions): Promise<void> {
 
     const login = delivery == null
       ? undefined
-      : { access: lease.lease.access as unknown as SshAccess, run: async (argv: string[]) => delivery.run(lease.lease.access as unknown as SshAccess, argv) }
+      : ((access: SshAccess) => ({ access, run: async (argv: string[]) => delivery.run(access, argv) }))(sshAccessOf(lease.lease.leaseId, lease.lease.status, lease.lease.access))
     await step('consumer-1 logs into its lease over SSH and runs a command on the leased GPUs', async () => {
       if (login == null) return undefined
       return { access: login.access, said: (await login.run(SSH_COMMAND)).trim() }

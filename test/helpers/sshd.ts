@@ -4,7 +4,6 @@
  * anything. Tests that need it skip (or fail under CI=true) when sshd, the
  * client or root is missing.
  */
-import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { CommandFailedError, runCommand } from '../../src/command.ts'
 import { knownHostsLines, sshArgs } from '../../src/provision/ssh-client.ts'
@@ -86,12 +85,13 @@ export function processesOf (uid: number): number[] {
   return pids
 }
 
-/** Teardown after a failure: every account marked as a lease's under `userPrefix`, its processes killed, removed. */
-export function removeLeaseAccounts (userPrefix: string): void {
-  for (const fields of readFileSync('/etc/passwd', 'utf8').split('\n').map(l => l.split(':'))) {
-    const [name, , uid, , gecos] = fields
-    if (name == null || !name.startsWith(userPrefix) || gecos?.startsWith('cpnet lease ') !== true) continue
-    spawnSync('pkill', ['-KILL', '-U', String(uid)])
-    spawnSync('userdel', ['-r', name], { encoding: 'utf8' })
+/** True while `pid` runs; a zombie is dead (this machine's PID 1 may never reap it). */
+export function running (pid: number): boolean {
+  let stat: string
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return false
   }
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
 }

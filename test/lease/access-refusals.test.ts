@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LeaseChannel } from '../../src/lease/channel.ts'
 import { LEASE_PROTOCOL } from '../../src/lease/constants.ts'
 import { AccessRequest, RejectCode, type LeaseMessage } from '../../src/lease/pb/lease.ts'
-import { DaemonPool, type TestDaemon } from '../helpers/daemons.ts'
+import { DaemonPool, waitFor, type TestDaemon } from '../helpers/daemons.ts'
 
 const node = process.execPath
 const price = { microsPerGpuHour: 1_000_000, currency: 'USD' }
@@ -117,8 +117,10 @@ describe('access requests a provider refuses', () => {
   it('a start that hangs is stopped at the provisioning timeout: START_FAILED, the hold released', async () => {
     await expect(consumer.admin.call('lease_request', { cpi: cpi('hooked', slow), gpus: 2, durationSec: 600, maxPrice }))
       .rejects.toMatchObject({ code: -32010, data: { reason: 'START_FAILED' } })
-    expect(slow.node.ledger.usage('hooked')).toMatchObject({ held: 0, leased: 0, free: 4 })
-    // and the pool goes on leasing
+    // the Reject may leave before the hold is released
+    await waitFor('the hold to be released', () => slow.node.ledger.usage('hooked').free === 4)
+    expect(slow.node.ledger.usage('hooked')).toMatchObject({ held: 0, leased: 0 })
+    // and the provider goes on leasing
     const { lease } = await consumer.admin.call<{ lease: { leaseId: string, status: string } }>('lease_request', { cpi: cpi('hooked'), gpus: 1, durationSec: 600, maxPrice })
     expect(lease.status).toBe('active')
     expect(started()).toContain(lease.leaseId)

@@ -1,3 +1,9 @@
+/**
+ * The consumer's access request: real OpenSSH keys taken, malformed or
+ * optioned ones refused naming the field, caps and reserved names enforced,
+ * the encoding round-trips and its hash binds the bytes; a pool's policy
+ * (images, SSH needed) applied.
+ */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,13 +16,14 @@ import type { AccessRequest } from '../../src/provision/types.ts'
 const dir = mkdtempSync(join(tmpdir(), 'cpnet-access-'))
 afterAll(() => { rmSync(dir, { recursive: true, force: true }) })
 
-/** A real public key from ssh-keygen where it is installed; a fixed ed25519 key otherwise. */
+/** A real public key from ssh-keygen where it is installed; a fixed ed25519 key otherwise (never under CI=true, where ssh-keygen must be there). */
 function publicKey (type: 'ed25519' | 'rsa' | 'ecdsa'): string {
   const file = join(dir, `id_${type}`)
   try {
     execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-C', 'me@laptop', '-f', file])
     return readFileSync(`${file}.pub`, 'utf8').trim()
-  } catch {
+  } catch (err) {
+    if (process.env.CI === 'true') throw new Error(`ssh-keygen must run under CI: ${(err as Error).message}`)
     return 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPmsGK0YN4lsG5Kh+t8ixgRp9t0ks4Gq4l/3kQ2f8hYz me@laptop'
   }
 }

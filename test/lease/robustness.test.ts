@@ -56,7 +56,7 @@ describe('lease protocol robustness', () => {
       ]
     })
     consumer = await pool.start({ bootstrap: [provider.addrs[0] as string] })
-    other = await pool.start({ bootstrap: [provider.addrs[0] as string], extraFlags: [{ path: 'lease.stepTimeoutSec', value: 0.3, flag: 'test' }] })
+    other = await pool.start({ bootstrap: [provider.addrs[0] as string], extraFlags: [{ path: 'lease.stepTimeoutSec', value: 0.3, flag: 'test' }, { path: 'lease.grantTimeoutSec', value: 0.3, flag: 'test' }] })
     await consumer.admin.call('node_connect', { multiaddr: failing.addrs[0] })
     await consumer.admin.call('node_connect', { multiaddr: verbose.addrs[0] })
     cpi = `cpi:${provider.node.peerId.toString()}/gpu`

@@ -87,6 +87,18 @@ describe('ledger', () => {
     expect(await ledger.getLease('lease-1')).toMatchObject({ status: 'active', gpus: 2, data: { agreement: 'bytes' } })
   })
 
+  it('a hold kept in memory only (provisioning) lapses after a reopen at its written expiry', async () => {
+    await ledger.hold({ id: 'quoted', pool: 'h100', gpus: 2, ttlMs: 50 })
+    await ledger.extendHold('quoted', 60_000, { persist: false })
+    await new Promise(resolve => setTimeout(resolve, 80))
+    // still held by the running ledger...
+    expect(ledger.usage('h100')).toMatchObject({ held: 2, free: 6 })
+    // ...but not by the next one: no negotiation survives to commit it
+    await reopen()
+    ledger.setPool('h100', EIGHT)
+    expect(ledger.usage('h100')).toMatchObject({ held: 0, free: 8 })
+  })
+
   it('closes leases that ended while it was closed', async () => {
     const hold = await ledger.hold({ id: 'q', pool: 'h100', gpus: 4, ttlMs: 60_000 })
     await ledger.commit({ holdId: hold.id, leaseId: 'short', start: Date.now(), end: Date.now() + 40 })

@@ -10,11 +10,14 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Config } from '../../src/config/schema.ts'
 import type { LeaseView } from '../../src/lease/view.ts'
+import { removeLeaseAccounts } from '../../src/testnet/demo-ssh.ts'
+import { sshAccessOf } from '../../src/provision/ssh-client.ts'
 import type { SshAccess } from '../../src/provision/types.ts'
 import { runCli } from '../helpers/cli.ts'
 import { DaemonPool, waitFor, type TestDaemon } from '../helpers/daemons.ts'
-import { knownHosts, passwdEntry, processesOf, removeLeaseAccounts, sshdMissing, sshKeyPair, sshRun, startSshd, type Sshd } from '../helpers/sshd.ts'
+import { knownHosts, passwdEntry, processesOf, running, sshdMissing, sshKeyPair, sshRun, startSshd, type Sshd } from '../helpers/sshd.ts'
 
 /** Not the daemon's default prefix, nor the provisioner tests' one: a failed run's accounts are this file's alone. */
 const USER_PREFIX = 'cpd'
@@ -34,6 +37,7 @@ describe('a lease delivered by the ssh provisioner, between two daemons', () => 
   const missing = sshdMissing()
   const pool = new DaemonPool()
   let sshd: Sshd | undefined
+  let settings: Config['lease']['ssh'] | undefined
   let provider: TestDaemon
   let consumer: TestDaemon
   let key: { privateKeyFile: string, publicKey: string }
@@ -49,10 +53,11 @@ describe('a lease delivered by the ssh provisioner, between two daemons', () => 
     chmodSync(pool.root, 0o755)
     const homeBase = join(pool.root, 'home')
     mkdirSync(homeBase, { mode: 0o755 })
+    settings = { host: '127.0.0.1', port: sshd.port, hostKeys: sshd.hostKeyFiles, homeBase, userPrefix: USER_PREFIX, shell: '/bin/sh', groups: [] }
     provider = await pool.start({
       extraFlags: [
         { path: 'provider.pools', value: [POOL], flag: 'test' },
-        { path: 'lease.ssh', value: { host: '127.0.0.1', port: sshd.port, hostKeys: sshd.hostKeyFiles, homeBase, userPrefix: USER_PREFIX, shell: '/bin/sh', groups: [] }, flag: 'test' }
+        { path: 'lease.ssh', value: settings, flag: 'test' }
       ]
     })
     consumer = await pool.start({ bootstrap: [provider.addrs[0] as string] })
@@ -64,7 +69,7 @@ describe('a lease delivered by the ssh provisioner, between two daemons', () => 
     try {
       await pool.cleanup()
     } finally {
-      if (missing == null) removeLeaseAccounts(USER_PREFIX)
+      if (settings != null) await removeLeaseAccounts(settings)
       await sshd?.stop()
     }
   }, 60_000)
@@ -95,10 +100,14 @@ describe('a lease delivered by the ssh provisioner, between two daemons', () => 
     return (await sshRun({ host: access.host, port: access.port, user: access.user, identityFile: key.privateKeyFile, knownHostsFile, argv: ['true'] })).code
   }
 
-  /** Waits until the lease's account, its processes and its login are all gone. */
-  async function expectGone (access: SshAccess, uid: number): Promise<void> {
+  /**
+   * Waits until the lease's account, the processes it ran and its login are
+   * all gone. By pid, not uid: another test file may have made an account
+   * that got the uid again.
+   */
+  async function expectGone (access: SshAccess, pids: number[]): Promise<void> {
     await waitFor(`the account ${access.user} to be removed`, () => passwdEntry(access.user) == null, END_WAIT_MS, 100)
-    expect(processesOf(uid)).toEqual([])
+    expect(pids.filter(running)).toEqual([])
     expect(await loginCode(access)).toBe(255)
   }
 
@@ -127,12 +136,13 @@ describe('a lease delivered by the ssh provisioner, between two daemons', () => 
   it('after release, the login is refused and the account and its processes are gone', async (ctx) => {
     if (missing != null) ctx.skip(missing)
     const l = await request()
-    const access = l.access as unknown as SshAccess
+    const access = sshAccessOf(l.leaseId, l.status, l.access)
     // a process the consumer leaves running, detached from the session
     const uid = Number((await leaseSsh(l.leaseId, 'sh', '-c', 'nohup sleep 600 </dev/null >/dev/null 2>&1 & id -u')).trim())
-    expect(processesOf(uid).length).toBeGreaterThan(0)
+    const pids = processesOf(uid)
+    expect(pids.length).toBeGreaterThan(0)
     expect((await cli('lease', 'release', l.leaseId)).code).toBe(0)
-    await expectGone(access, uid)
+    await expectGone(access, pids)
     const refused = await cli('lease', 'ssh', l.leaseId, '-i', key.privateKeyFile, '--', 'true')
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/is released; only an active lease can be logged into/)
@@ -140,10 +150,12 @@ describe('a lease delivered by the ssh provisioner, between two daemons', () => 
 
   it('after expiry, the same: login refused, account and processes gone', async (ctx) => {
     if (missing != null) ctx.skip(missing)
-    const l = await request('4s')
-    const access = l.access as unknown as SshAccess
+    // long enough for the login below on a loaded machine; the wait is for the expiry itself
+    const l = await request('15s')
+    const access = sshAccessOf(l.leaseId, l.status, l.access)
     const uid = Number((await leaseSsh(l.leaseId, 'sh', '-c', 'nohup sleep 600 </dev/null >/dev/null 2>&1 & id -u')).trim())
-    await waitFor('the lease to expire on the provider', async () => (await provider.admin.call<LeaseView>('lease_get', { leaseId: l.leaseId })).status === 'expired', END_WAIT_MS, 200)
-    await expectGone(access, uid)
+    const pids = processesOf(uid)
+    await waitFor('the lease to expire on the provider', async () => (await provider.admin.call<LeaseView>('lease_get', { leaseId: l.leaseId })).status === 'expired', END_WAIT_MS + 15_000, 200)
+    await expectGone(access, pids)
   })
 })

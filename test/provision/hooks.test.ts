@@ -1,3 +1,8 @@
+/**
+ * The hook provisioner: a start hook gets the lease on stdin and in CPNET_*
+ * variables and prints the access as JSON; a failing, hanging, silent or
+ * flooding hook fails with a message that says which; an aborted one is killed.
+ */
 import { describe, expect, it } from 'vitest'
 import { HookFailedError, HookProvisioner, runHook } from '../../src/provision/hook.ts'
 import type { ProvisionLease } from '../../src/provision/types.ts'
@@ -16,6 +21,9 @@ const lease: ProvisionLease = {
   access: { sshKeys: ['ssh-ed25519 AAAA'], command: [], env: {} }
 }
 const node = process.execPath
+/** The limit a hang runs into; the other failures have a limit no loaded machine reaches, since node may take longer than this to start. */
+const HANG_LIMIT_MS = 300
+const LIMIT_MS = 10_000
 
 function script (source: string): string[] {
   return [node, '-e', source]
@@ -31,14 +39,14 @@ describe('lease hooks', () => {
   })
 
   it.each([
-    ['a non-zero exit', script('console.error("no GPUs left"); process.exit(3)'), /exited with code 3: no GPUs left/],
-    ['output that is not JSON', script('console.log("ready!")'), /printed no JSON object/],
-    ['a JSON array', script('console.log("[1,2]")'), /printed no JSON object/],
-    ['a hang', script('setInterval(() => {}, 1000)'), /did not finish within 300 ms/],
-    ['a missing program', ['/nonexistent/start-lease'], /could not run/],
-    ['a flood of output', script('process.stdout.write("x".repeat(200000))'), /more than 65536 bytes/]
-  ])('fails clearly on %s', async (_what, command, message) => {
-    const err = await runHook(command, lease, 'start', 300).catch((e: unknown) => e)
+    ['a non-zero exit', script('console.error("no GPUs left"); process.exit(3)'), LIMIT_MS, /exited with code 3: no GPUs left/],
+    ['output that is not JSON', script('console.log("ready!")'), LIMIT_MS, /printed no JSON object/],
+    ['a JSON array', script('console.log("[1,2]")'), LIMIT_MS, /printed no JSON object/],
+    ['a hang', script('setInterval(() => {}, 1000)'), HANG_LIMIT_MS, /did not finish within 300 ms/],
+    ['a missing program', ['/nonexistent/start-lease'], LIMIT_MS, /could not run/],
+    ['a flood of output', script('process.stdout.write("x".repeat(200000))'), LIMIT_MS, /more than 65536 bytes/]
+  ])('fails clearly on %s', async (_what, command, limitMs, message) => {
+    const err = await runHook(command, lease, 'start', limitMs).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(HookFailedError)
     expect((err as Error).message).toMatch(message)
   })

@@ -18,7 +18,7 @@ import { expiryTime } from '../../src/provision/authorized-keys.ts'
 import { ProvisionFailedError, ProvisionerUnavailableError } from '../../src/provision/errors.ts'
 import { SshProvisioner, type SshProvisionerInit } from '../../src/provision/ssh/provisioner.ts'
 import type { ProvisionLease, SshAccess } from '../../src/provision/types.ts'
-import { knownHosts, requireSshd, sshdMissing, sshKeyPair, sshRun, startSshd, type Sshd, type SshRunResult } from '../helpers/sshd.ts'
+import { knownHosts, passwdEntry, requireSshd, running, sshdMissing, sshKeyPair, sshRun, startSshd, type Sshd, type SshRunResult } from '../helpers/sshd.ts'
 
 const HOUR_MS = 3_600_000
 const STOP_TIMEOUT_MS = 60_000
@@ -80,25 +80,10 @@ function signal (): AbortSignal {
   return AbortSignal.timeout(STOP_TIMEOUT_MS)
 }
 
-function passwdLine (name: string): string[] | undefined {
-  return readFileSync('/etc/passwd', 'utf8').split('\n').map(l => l.split(':')).find(f => f[0] === name)
-}
-
 async function login (access: SshAccess, argv: string[], key = consumer): Promise<SshRunResult> {
   const knownHostsFile = join(dir, `known_hosts-${access.user}`)
   writeFileSync(knownHostsFile, knownHosts(access.host, access.port, access.hostKeys))
   return await sshRun({ host: access.host, port: access.port, user: access.user, identityFile: key.privateKeyFile, knownHostsFile, argv })
-}
-
-/** True while `pid` runs; a zombie is dead (this machine's PID 1 may never reap it). */
-function running (pid: number): boolean {
-  let stat: string
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  } catch {
-    return false
-  }
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
 }
 
 /** Adds an account by hand (not through the provisioner), removed in teardown. */
@@ -110,7 +95,7 @@ function addAccount (name: string, gecos: string): void {
 }
 
 function removeAccount (name: string): void {
-  if (passwdLine(name) != null) spawnSync('userdel', ['-r', name], { encoding: 'utf8' })
+  if (passwdEntry(name) != null) spawnSync('userdel', ['-r', name], { encoding: 'utf8' })
 }
 
 /** Removes what a test left: each lease through the provisioner, and by hand when that failed. */
@@ -122,7 +107,7 @@ async function removeLeftovers (): Promise<void> {
       await cleaner.stop(leaseId, signal())
     } catch {}
     const name = USER_PREFIX + leaseId.slice(0, 12)
-    if (passwdLine(name)?.[4] === MARK_PREFIX + leaseId) removeAccount(name)
+    if (passwdEntry(name)?.[4] === MARK_PREFIX + leaseId) removeAccount(name)
   }
   leaseIds.clear()
   for (const name of handMadeAccounts) removeAccount(name)
@@ -228,14 +213,14 @@ describe('ssh provisioner with a real sshd', () => {
     try {
       const l = lease([0])
       const access = await provisioner({ groups: [group], shell: '/bin/bash' }).start(l, signal())
-      expect(passwdLine(access.user)?.[6]).toBe('/bin/bash')
+      expect(passwdEntry(access.user)?.[6]).toBe('/bin/bash')
       const seen = await login(access, ['sh', '-c', 'id -Gn; echo $SHELL'])
       expect(seen.stdout).toBe(`${access.user} ${group}\n/bin/bash\n`)
 
       expect(spawnSync('usermod', ['-G', '', '-s', '/bin/sh', access.user]).status).toBe(0)
       await provisioner({ groups: [group], shell: '/bin/bash' }).start(l, signal())
       expect((await login(access, ['id', '-Gn'])).stdout).toBe(`${access.user} ${group}\n`)
-      expect(passwdLine(access.user)?.[6]).toBe('/bin/bash')
+      expect(passwdEntry(access.user)?.[6]).toBe('/bin/bash')
     } finally {
       await removeLeftovers()
       spawnSync('groupdel', [group])
@@ -251,17 +236,17 @@ describe('ssh provisioner with a real sshd', () => {
     const seen = await Promise.all(accesses.map(async a => (await login(a, ['sh', '-c', 'echo $CUDA_VISIBLE_DEVICES'])).stdout))
     expect(seen).toEqual(['0\n', '1\n', '2\n', '3\n'])
     await Promise.all(leases.map(async l => { await ssh.stop(l.leaseId, signal()) }))
-    expect(accesses.filter(a => passwdLine(a.user) != null)).toEqual([])
+    expect(accesses.filter(a => passwdEntry(a.user) != null)).toEqual([])
   })
 
   it('starting a lease twice gives the same access and the same one account', async (ctx) => {
     requireSshd(ctx)
     const l = lease([0])
     const first = await provisioner().start(l, signal())
-    const uid = passwdLine(first.user)?.[2]
+    const uid = passwdEntry(first.user)?.[2]
     const again = await provisioner().start(l, signal())
     expect(again).toEqual(first)
-    expect(passwdLine(first.user)?.[2]).toBe(uid)
+    expect(passwdEntry(first.user)?.[2]).toBe(uid)
     expect((await login(again, ['sh', '-c', 'echo $CUDA_VISIBLE_DEVICES'])).stdout).toBe('0\n')
   })
 
@@ -283,7 +268,7 @@ describe('ssh provisioner with a real sshd', () => {
     await ssh.stop(l.leaseId, signal())
     expect(running(pid)).toBe(false)
     expect(leftFiles.filter(existsSync)).toEqual([])
-    expect(passwdLine(access.user)).toBeUndefined()
+    expect(passwdEntry(access.user)).toBeUndefined()
     expect(existsSync(join(homeBase, access.user))).toBe(false)
     const refused = await login(access, ['true'])
     expect(refused.code).toBe(255)
@@ -306,7 +291,7 @@ describe('ssh provisioner with a real sshd', () => {
     const text = readFileSync(keysFile, 'utf8')
     expect(text).toBe(`expiry-time="${expiryTime(end)}",environment="CPNET_LEASE_ID=${l.leaseId}",environment="CPNET_DEVICES=GPU-test-0,GPU-test-1",` +
       `environment="CUDA_VISIBLE_DEVICES=0,1",environment="NVIDIA_VISIBLE_DEVICES=0,1",environment="TEAM=blue" ${consumer.publicKey}\n`)
-    const uid = Number(passwdLine(access.user)?.[2])
+    const uid = Number(passwdEntry(access.user)?.[2])
     expect(statSync(keysFile)).toMatchObject({ uid, mode: 0o100600 })
     expect(statSync(join(homeBase, access.user, '.ssh'))).toMatchObject({ uid, mode: 0o40700 })
     expect((await login(extended, ['true'])).code).toBe(0)
@@ -373,7 +358,7 @@ describe('ssh provisioner with a real sshd', () => {
     await expect(start).rejects.toBeInstanceOf(ProvisionFailedError)
     await expect(start).rejects.toThrow(/exists and is not this lease's/)
     await ssh.stop(l.leaseId, signal())
-    expect(passwdLine(name)?.[4]).toBe('someone else')
+    expect(passwdEntry(name)?.[4]).toBe('someone else')
   })
 
   it('an aborted start leaves no account: aborted before it began, or once the account was made', async (ctx) => {
@@ -382,7 +367,7 @@ describe('ssh provisioner with a real sshd', () => {
     early.abort()
     const before = lease([0])
     await expect(provisioner().start(before, early.signal)).rejects.toBeInstanceOf(ProvisionFailedError)
-    expect(passwdLine(USER_PREFIX + before.leaseId.slice(0, 12))).toBeUndefined()
+    expect(passwdEntry(USER_PREFIX + before.leaseId.slice(0, 12))).toBeUndefined()
 
     // the provisioner says when the account exists; aborting right then catches it midway
     const midway = new AbortController()
@@ -397,7 +382,7 @@ describe('ssh provisioner with a real sshd', () => {
     const name = USER_PREFIX + l.leaseId.slice(0, 12)
     await expect(provisioner({ logger: abortWhenMade }).start(l, midway.signal)).rejects.toThrow(/aborted/)
     expect(midway.signal.aborted).toBe(true)
-    expect(passwdLine(name)).toBeUndefined()
+    expect(passwdEntry(name)).toBeUndefined()
     expect(existsSync(join(homeBase, name))).toBe(false)
   })
 })

@@ -17,6 +17,8 @@ export interface ConsumerContext {
   store: ConsumerLeaseStore
   log: Logger
   stepTimeoutMs: number
+  /** How long the Grant may take after the Accept: the provider provisions in between. */
+  grantTimeoutMs: number
 }
 
 /**

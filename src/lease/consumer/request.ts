@@ -124,7 +124,8 @@ async function accept (ctx: ConsumerContext, channel: Awaited<ReturnType<typeof 
   let answer
   try {
     await channel.send({ accept: { agreementHash: agreementHash(quote.agreement), consumerSignature } })
-    answer = await channel.receive()
+    // the provider provisions the lease before it answers: more than one step's time
+    answer = await channel.receive(ctx.grantTimeoutMs)
   } catch (err) {
     ctx.log.warn('no answer to an Accept; asking the provider', { lease: record.leaseId, error: (err as Error).message })
     return confirm(ctx, record)

@@ -153,7 +153,8 @@ async function quoteUntilSettled (ctx: ProviderContext, channel: LeaseChannel, c
 
 /** What the provisioner gets: the lease's devices (with what the pool knows of them) and its share of the pool's CPUs and RAM. */
 function provisionLease (pool: Pool, agreement: Agreement, devices: number[], access: AccessRequest): ProvisionLease {
-  const share = (amount: number): number => Math.floor(amount * devices.length / pool.gpus)
+  // a fraction, never rounded down to 0 (which would mean no limit): 4 cores over 8 GPUs is 0.5 a GPU
+  const share = (amount: number): number => Math.round(amount * devices.length / pool.gpus * 100) / 100
   return {
     leaseId: agreement.leaseId,
     cpi: agreement.cpi,
@@ -176,8 +177,9 @@ async function grant (ctx: ProviderContext, channel: LeaseChannel, lease: Signed
   const kind = terms.pool.provisioner
   const provision = provisionLease(terms.pool, agreement, devices, terms.access)
   try {
-    // the quote's hold must outlive the provisioning, or its devices could go to another consumer meanwhile
-    await ctx.ledger.extendHold(terms.leaseId, ctx.config.provisionTimeoutSec * 1000 + HOLD_COMMIT_MARGIN_MS)
+    // the quote's hold must outlive the provisioning, or its devices could go to another consumer
+    // meanwhile; in memory only, so that a crash mid-provisioning keeps the GPUs no longer than the quote did
+    await ctx.ledger.extendHold(terms.leaseId, ctx.config.provisionTimeoutSec * 1000 + HOLD_COMMIT_MARGIN_MS, { persist: false })
   } catch (err) {
     if (err instanceof HoldNotFoundError) return sendReject(channel, RejectCode.EXPIRED, 'the quote expired before it was accepted')
     throw err

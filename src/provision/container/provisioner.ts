@@ -245,7 +245,10 @@ export class ContainerProvisioner implements Provisioner {
         '--label', `${LABEL_LEASE}=${lease.leaseId}`, '--label', `${LABEL_END}=${lease.end}`, '--label', `${LABEL_PORT}=${port}`,
         '-p', `${isIP(publishOn) === 6 ? `[${publishOn}]` : publishOn}:${port}:22`,
         '-v', `${dir}:${MOUNT_POINT}:ro`,
-        ...resourceArgs(lease), ...devices, ...this.init.runArgs,
+        ...resourceArgs(lease), ...devices,
+        // an image's own NVIDIA_VISIBLE_DEVICES=all would have the NVIDIA runtime hook, where one is installed, add every GPU
+        '-e', `NVIDIA_VISIBLE_DEVICES=${nvidiaVisibleDevices(lease)}`,
+        ...this.init.runArgs,
         image, ...SSHD_COMMAND
       ], signal)
     })
@@ -332,6 +335,11 @@ export class ContainerProvisioner implements Provisioner {
     }
     await rm(this.leaseDir(leaseId), { recursive: true, force: true })
   }
+}
+
+/** The lease's devices as the NVIDIA runtime names them on the host (UUIDs where known), or `void`: none. */
+function nvidiaVisibleDevices (lease: ProvisionLease): string {
+  return lease.devices.length > 0 ? lease.devices.map(d => d.uuid ?? String(d.index)).join(',') : 'void'
 }
 
 /** --cpus and --memory from the lease's share; nothing for a share of 0 (no limit). */
