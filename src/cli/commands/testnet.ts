@@ -230,7 +230,7 @@ export function registerTestnet (program: Command): void {
     })
 
   testnet.command('demo')
-    .description('on a fresh testnet: search, watch a price change, lease, release, each step timed; then stop it')
+    .description('on a fresh testnet: search, watch a price change, lease, run a command over SSH on the leased GPUs, release, each step timed; then stop it')
     .action(async (_opts: unknown, cmd: Command) => {
       const dir = cmd.optsWithGlobals<{ dir?: string }>().dir
       const { runDemo } = await import('../../testnet/demo.ts')
