@@ -74,7 +74,9 @@ describe('access requests a provider refuses', () => {
       [{ sshKeys: [`${GOOD_KEY}\nssh-ed25519 AAAA`] }, /\/access\/sshKeys\/0/],
       [{ sshKeys: Array.from({ length: 5 }, () => GOOD_KEY) }, /\/access\/sshKeys/],
       [{ sshKeys: [GOOD_KEY], command: Array.from({ length: 65 }, () => 'x') }, /\/access\/command/],
-      [{ sshKeys: [GOOD_KEY], env: { CUDA_VISIBLE_DEVICES: '0,1,2,3' } }, /\/access\/env\/CUDA_VISIBLE_DEVICES/]
+      [{ sshKeys: [GOOD_KEY], env: { CUDA_VISIBLE_DEVICES: '0,1,2,3' } }, /\/access\/env\/CUDA_VISIBLE_DEVICES/],
+      // each variable within its cap, the whole over 12 KiB
+      [{ sshKeys: [GOOD_KEY], env: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`V${i}`, 'x'.repeat(1000)])) }, /\/access.*bytes encoded, more than 12288/]
     ]
     for (const [access, field] of cases) {
       await expect(consumer.admin.call('lease_request', { cpi: cpi('boxed'), gpus: 1, durationSec: 600, maxPrice, access }))

@@ -78,12 +78,6 @@ export class SshProvisioner implements Provisioner {
     this.log = init.logger ?? silentLogger()
   }
 
-  /** Throws ProvisionerUnavailableError unless leases can be provisioned here (root, the programs, a host key). */
-  async check (): Promise<void> {
-    await this.requirePrograms()
-    await readHostKeys(this.init.hostKeys)
-  }
-
   async start (lease: ProvisionLease, signal: AbortSignal): Promise<SshAccess> {
     checkLeaseId(lease.leaseId)
     return await this.oneAtATime(lease.leaseId, async () => {

@@ -4,7 +4,7 @@
  * that a bad key is a -32602 naming it here rather than a refusal there.
  */
 import { Type, type Static } from '@sinclair/typebox'
-import { checkAccessRequest, COMMAND_MAX_ARGS, ENV_MAX_VARS, IMAGE_MAX_CHARS, SSH_KEY_MAX_CHARS, SSH_KEYS_MAX } from '../../../lease/access-request.ts'
+import { ACCESS_REQUEST_MAX_BYTES, checkAccessRequest, COMMAND_MAX_ARGS, encodeAccessRequest, ENV_MAX_VARS, IMAGE_MAX_CHARS, SSH_KEY_MAX_CHARS, SSH_KEYS_MAX } from '../../../lease/access-request.ts'
 import type { AccessRequest } from '../../../provision/types.ts'
 import { InvalidParamsError } from '../../errors.ts'
 
@@ -22,5 +22,8 @@ export function accessRequestParam (param: AccessParam | undefined): AccessReque
   const request: AccessRequest = { sshKeys: param.sshKeys ?? [], command: param.command ?? [], env: param.env ?? {}, ...(param.image != null ? { image: param.image } : {}) }
   const refusal = checkAccessRequest(request)
   if (refusal != null) throw new InvalidParamsError(`/access${refusal.pointer}`, refusal.problem)
+  // every field within its cap can still make a request over the whole one, which the provider would refuse
+  const bytes = encodeAccessRequest(request).byteLength
+  if (bytes > ACCESS_REQUEST_MAX_BYTES) throw new InvalidParamsError('/access', `${bytes} bytes encoded, more than ${ACCESS_REQUEST_MAX_BYTES}`)
   return request
 }
