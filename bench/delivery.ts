@@ -22,6 +22,7 @@ import { lpStream } from '@libp2p/utils'
 import { runCommand } from '../src/command.ts'
 import type { Config } from '../src/config/schema.ts'
 import type { FlagOverride } from '../src/config/load.ts'
+import { PROVISIONER_KINDS, type ProvisionerKind } from '../src/config/pool-schema.ts'
 import { pinHostKeys, sshAccessOf, sshArgs } from '../src/provision/ssh-client.ts'
 import type { SshAccess } from '../src/provision/types.ts'
 import { detectRuntime, runtimeArgv } from '../src/provision/container/runtime.ts'
@@ -43,8 +44,6 @@ const LOGIN_RETRY_MS = 100
 const SSH_TIMEOUT_MS = 30_000
 const USER_PREFIX = 'cpbench'
 const price = { microsPerGpuHour: 1_000_000, currency: 'USD' }
-
-type ProvisionerKind = 'hook' | 'ssh' | 'container'
 
 export interface DeliveryRow {
   provisioner: ProvisionerKind
@@ -210,7 +209,7 @@ export async function runDelivery (log: (line: string) => void): Promise<Deliver
 
     const rows: DeliveryRow[] = []
     let rawSshLoginMs: Summary | undefined
-    for (const kind of ['hook', 'ssh', 'container'] as const) {
+    for (const kind of PROVISIONER_KINDS) {
       const missing = kind === 'ssh' ? sshMissing : kind === 'container' ? containerMissing : undefined
       if (missing != null) {
         rows.push({ provisioner: kind, skipped: missing })
