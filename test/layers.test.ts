@@ -19,7 +19,7 @@ const LAYERS: ReadonlyArray<readonly string[]> = [
   [TOP_FILES, 'log', 'units'],
   ['identity'],
   ['config'],
-  ['host'],
+  ['host', 'slurm'],
   ['ledger', 'inventory'],
   ['discovery', 'provision'],
   ['pricing', 'lease'],
