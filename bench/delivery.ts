@@ -8,7 +8,11 @@
  *   negotiation floor the provisioners add to;
  * - ssh: a Unix account per lease behind the sshd;
  * - container: a podman container per lease with its own sshd, on an image
- *   built from this machine's files.
+ *   built from this machine's files;
+ * - slurm: a Slurm job allocation per lease on a one-host cluster (8 GPUs)
+ *   and a login account that reaches it; also timed to the moment squeue
+ *   lists the job, against a bare `salloc --no-shell` + `squeue` (Slurm's
+ *   own floor) in the same run.
  * The raw floor, measured in the same run: a bare libp2p request/response
  * (one frame each way) between the same two nodes, and a bare SSH login into
  * an account that already exists. A provisioner this machine cannot run (not
@@ -30,6 +34,7 @@ import { fakeGpuNodes, PODMAN_ARGS, PODMAN_RUN_LIMITS, podmanMissing } from '../
 import { removeLeaseAccounts } from '../src/testnet/demo-ssh.ts'
 import { buildSshdImage, type SshdImage } from '../src/testnet/sshd-image.ts'
 import { sshdMissing, sshKeyPair, startSshd, type Sshd } from '../src/testnet/sshd.ts'
+import { slurmMissing, startSlurmCluster, type SlurmCluster } from '../src/testnet/slurm-cluster.ts'
 import type { NetworkNode } from '../src/testnet/in-process.ts'
 import { startBenchNetwork } from './network.ts'
 import { printTable, round, summarize, type Summary } from './stats.ts'
@@ -43,6 +48,7 @@ const LOGIN_TRIES = 50
 const LOGIN_RETRY_MS = 100
 const SSH_TIMEOUT_MS = 30_000
 const USER_PREFIX = 'cpbench'
+const SLURM_USER_PREFIX = 'cpbslurm'
 const price = { microsPerGpuHour: 1_000_000, currency: 'USD' }
 
 export interface DeliveryRow {
@@ -55,6 +61,8 @@ export interface DeliveryRow {
   grantMs?: Summary
   /** From the Grant to the first login that worked. */
   loginMs?: Summary
+  /** slurm: lease_request's call to the squeue answer that lists the lease's job. */
+  visibleMs?: Summary
   /** p50 delivery / p50 raw libp2p request/response. */
   ratioToRaw?: number
   failed?: Record<string, number>
@@ -64,7 +72,34 @@ export interface DeliveryResult {
   rows: DeliveryRow[]
   rawLibp2pMs: Summary
   rawSshLoginMs?: Summary
+  /** A bare `salloc --no-shell --immediate` to the squeue answer that lists it: Slurm's own floor. */
+  rawSallocMs?: Summary
   table: string
+}
+
+/** The squeue answer that lists a job of that name (it is there already when salloc returned). */
+async function untilListed (cluster: SlurmCluster, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const { stdout } = await cluster.run(['squeue', '-h', '-n', name, '-o', '%i'])
+    if (stdout.trim() !== '') return
+    if (attempt >= LOGIN_TRIES) throw new Error(`squeue does not list ${name}`)
+    await new Promise(resolve => setTimeout(resolve, LOGIN_RETRY_MS))
+  }
+}
+
+/** Slurm's floor: salloc of 1 GPU until squeue lists it, then scancel (not timed). */
+async function rawSalloc (cluster: SlurmCluster): Promise<Summary> {
+  const samples: number[] = []
+  for (let i = 0; i < LEASES; i++) {
+    const name = `bench-${randomBytes(4).toString('hex')}`
+    const t0 = performance.now()
+    const { stderr } = await cluster.run(['salloc', '--no-shell', '--immediate=5', `--partition=${cluster.partition}`, '--gpus=1', '--time=10', `--job-name=${name}`])
+    await untilListed(cluster, name)
+    samples.push(performance.now() - t0)
+    const id = /Granted job allocation (\d+)/.exec(stderr)?.[1]
+    if (id != null) await cluster.run(['scancel', id])
+  }
+  return summarize(samples)
 }
 
 interface Consumer {
@@ -98,11 +133,12 @@ function countFailure (failed: Record<string, number>, err: unknown): void {
   failed[name] = (failed[name] ?? 0) + 1
 }
 
-async function measure (kind: ProvisionerKind, provider: NetworkNode, consumerNode: NetworkNode, consumer: Consumer, raw: Summary): Promise<DeliveryRow> {
+async function measure (kind: ProvisionerKind, provider: NetworkNode, consumerNode: NetworkNode, consumer: Consumer, raw: Summary, cluster?: SlurmCluster): Promise<DeliveryRow> {
   const cpi = `cpi:${provider.node.peerId.toString()}/${kind}`
   const delivery: number[] = []
   const grant: number[] = []
   const logins: number[] = []
+  const visible: number[] = []
   const failed: Record<string, number> = {}
   for (let i = 0; i < LEASES; i++) {
     const t0 = performance.now()
@@ -112,6 +148,10 @@ async function measure (kind: ProvisionerKind, provider: NetworkNode, consumerNo
       })
       const granted = performance.now() - t0
       try {
+        if (cluster != null) {
+          await untilListed(cluster, `cpnet-${lease.leaseId}`)
+          visible.push(performance.now() - t0)
+        }
         if (kind !== 'hook') logins.push(await firstLogin(consumer, sshAccessOf(lease.leaseId, lease.status, lease.access)))
         grant.push(granted)
         delivery.push(performance.now() - t0)
@@ -128,6 +168,7 @@ async function measure (kind: ProvisionerKind, provider: NetworkNode, consumerNo
     deliveryMs,
     grantMs: summarize(grant),
     ...(kind !== 'hook' ? { loginMs: summarize(logins) } : {}),
+    ...(cluster != null ? { visibleMs: summarize(visible) } : {}),
     ratioToRaw: round(deliveryMs.p50 / raw.p50, 1),
     failed
   }
@@ -139,10 +180,12 @@ export async function runDelivery (log: (line: string) => void): Promise<Deliver
   chmodSync(dir, 0o755)
   let sshd: Sshd | undefined
   let image: SshdImage | undefined
+  let cluster: SlurmCluster | undefined
   const cleanups: Array<() => Promise<void>> = []
   try {
     const sshMissing = sshdMissing()
     const containerMissing = sshMissing ?? await podmanMissing()
+    const clusterMissing = sshMissing ?? slurmMissing()
     const flags: FlagOverride[] = []
     const pools: Array<Record<string, unknown>> = [{ name: 'hook', provisioner: 'hook' }]
     if (sshMissing == null) {
@@ -171,6 +214,14 @@ export async function runDelivery (log: (line: string) => void): Promise<Deliver
         flag: 'bench'
       })
       pools.push({ name: 'container', provisioner: 'container', images: [image.image] })
+    }
+    if (clusterMissing == null) {
+      cluster = await startSlurmCluster({ nodes: 1, gpusPerNode: POOL_GPUS })
+      flags.push({ path: 'provider.slurm', value: { conf: cluster.conf, binDir: '', output: 'auto', refreshSec: 10, commandTimeoutSec: 30 }, flag: 'bench' })
+      flags.push({ path: 'lease.slurm', value: { userPrefix: SLURM_USER_PREFIX, immediateSec: 1 }, flag: 'bench' })
+      const settings = flags.find(f => f.path === 'lease.ssh')?.value as Config['lease']['ssh']
+      cleanups.push(async () => { await removeLeaseAccounts({ ...settings, userPrefix: SLURM_USER_PREFIX }) })
+      pools.push({ name: 'slurm', slurm: { partition: cluster.partition } })
     }
     flags.push({ path: 'lease.startHook', value: [process.execPath, '-e', 'console.log("{}")'], flag: 'bench' })
 
@@ -210,13 +261,13 @@ export async function runDelivery (log: (line: string) => void): Promise<Deliver
     const rows: DeliveryRow[] = []
     let rawSshLoginMs: Summary | undefined
     for (const kind of PROVISIONER_KINDS) {
-      const missing = kind === 'ssh' ? sshMissing : kind === 'container' ? containerMissing : undefined
+      const missing = kind === 'ssh' ? sshMissing : kind === 'container' ? containerMissing : kind === 'slurm' ? clusterMissing : undefined
       if (missing != null) {
         rows.push({ provisioner: kind, skipped: missing })
         log(`  ${kind}: skipped (${missing})`)
         continue
       }
-      const row = await measure(kind, provider, consumerNode, consumer, rawLibp2pMs)
+      const row = await measure(kind, provider, consumerNode, consumer, rawLibp2pMs, kind === 'slurm' ? cluster : undefined)
       rows.push(row)
       log(`  ${kind}: ${row.deliveryMs?.n ?? 0} leases, lease_request → login p50 ${row.deliveryMs?.p50 ?? '-'} ms`)
       if (kind === 'ssh') {
@@ -233,20 +284,24 @@ export async function runDelivery (log: (line: string) => void): Promise<Deliver
         log(`  raw ssh login p50 ${rawSshLoginMs.p50} ms`)
       }
     }
+    const rawSallocMs = cluster != null ? await rawSalloc(cluster) : undefined
+    if (rawSallocMs != null) log(`  raw salloc → squeue p50 ${rawSallocMs.p50} ms`)
     const cell = (s: Summary | undefined, key: 'p50' | 'p99'): string | number => s == null ? '-' : s[key]
     const table = printTable(
-      ['provisioner', 'leases', 'request→login p50', 'p99', 'grant p50', 'login p50', 'raw libp2p p50', 'delivery/raw', 'raw ssh login p50', 'failed'],
+      ['provisioner', 'leases', 'request→login p50', 'p99', 'grant p50', 'login p50', 'request→squeue p50', 'p99', 'raw libp2p p50', 'delivery/raw', 'raw ssh login p50', 'raw salloc→squeue p50', 'failed'],
       rows.map(r => r.skipped != null
-        ? [r.provisioner, `skipped: ${r.skipped}`, '', '', '', '', '', '', '', '']
+        ? [r.provisioner, `skipped: ${r.skipped}`, '', '', '', '', '', '', '', '', '', '', '']
         : [
             r.provisioner, r.deliveryMs?.n ?? 0, cell(r.deliveryMs, 'p50'), cell(r.deliveryMs, 'p99'), cell(r.grantMs, 'p50'), cell(r.loginMs, 'p50'),
-            rawLibp2pMs.p50, r.ratioToRaw ?? '-', cell(rawSshLoginMs, 'p50'),
+            cell(r.visibleMs, 'p50'), cell(r.visibleMs, 'p99'),
+            rawLibp2pMs.p50, r.ratioToRaw ?? '-', cell(rawSshLoginMs, 'p50'), r.provisioner === 'slurm' ? cell(rawSallocMs, 'p50') : '-',
             Object.entries(r.failed ?? {}).map(([n, c]) => `${c} ${n}`).join(', ') || '0'
           ])
     )
-    return { rows, rawLibp2pMs, ...(rawSshLoginMs != null ? { rawSshLoginMs } : {}), table }
+    return { rows, rawLibp2pMs, ...(rawSshLoginMs != null ? { rawSshLoginMs } : {}), ...(rawSallocMs != null ? { rawSallocMs } : {}), table }
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {})
+    await cluster?.stop()
     await image?.remove()
     await sshd?.stop()
     rmSync(dir, { recursive: true, force: true })

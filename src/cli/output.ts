@@ -120,3 +120,9 @@ export function formatDuration (seconds: number): string {
   if (s < 86_400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`
   return `${Math.floor(s / 86_400)}d${Math.floor((s % 86_400) / 3600)}h`
 }
+
+/** A leased device as a person reads it: `1`, `1 (GPU-5d1c…)`, or a cluster node's `n1:0`. */
+export function deviceLabel (d: { index: number, uuid?: string, node?: string }): string {
+  const at = d.node != null ? `${d.node}:${d.index}` : String(d.index)
+  return d.uuid != null ? `${at} (${d.uuid})` : at
+}

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
 import { multiaddr } from '@multiformats/multiaddr'
-import { devicesProblem, floorProblem } from '../config/pool-schema.ts'
+import { devicesProblem, kindProblem, floorProblem } from '../config/pool-schema.ts'
 import { CONFIG_DIR } from '../package.ts'
 import { describeSchemaError } from '../schema-errors.ts'
 import { ConfigSchema, type Config } from './schema.ts'
@@ -131,11 +131,15 @@ function checkRules (config: Config): Array<Omit<ConfigIssue, 'source'>> {
   if (config.provider.minLeaseSec > config.provider.maxLeaseSec) {
     issues.push({ field: 'provider.minLeaseSec', problem: `${config.provider.minLeaseSec} is above provider.maxLeaseSec (${config.provider.maxLeaseSec})` })
   }
+  if (config.lease.slurm.userPrefix === config.lease.ssh.userPrefix) {
+    issues.push({ field: 'lease.slurm.userPrefix', problem: `is lease.ssh.userPrefix too ("${config.lease.ssh.userPrefix}"): the two provisioners' accounts must be told apart` })
+  }
   config.provider.pools.forEach((pool, i) => {
     const problem = floorProblem(pool, config.provider)
     if (problem != null) issues.push({ field: `provider.pools.${i}.floorMicrosPerGpuHour`, problem })
-    const devices = devicesProblem(pool)
-    if (devices != null) issues.push({ field: `provider.pools.${i}.${devices.field}`, problem: devices.problem })
+    for (const found of [kindProblem(pool), devicesProblem(pool)]) {
+      if (found != null) issues.push({ field: `provider.pools.${i}.${found.field}`, problem: found.problem })
+    }
   })
   return issues
 }

@@ -88,6 +88,12 @@ export const ContainerProvisionerConfigSchema = Type.Object({
   sshPortLast: Type.Integer({ minimum: 1, maximum: 65535, description: 'Last host port given to a container\'s sshd' })
 }, strict)
 
+/** The `slurm` provisioner: a job allocation per lease, reached from a login account on this host. */
+export const SlurmProvisionerConfigSchema = Type.Object({
+  userPrefix: Type.String({ pattern: '^[a-z_][a-z0-9_-]{0,15}$', description: 'Slurm leases\' login accounts (made behind lease.ssh\'s sshd, the job\'s owner) are named this and the lease id\'s first 12 characters; distinct from lease.ssh.userPrefix' }),
+  immediateSec: Seconds(1, 300, 'How long salloc waits for Slurm to give a lease\'s GPUs before the lease is refused NO_CAPACITY')
+}, strict)
+
 export const LeaseConfigSchema = Type.Object({
   quoteTtlSec: Seconds(1, 600, 'How long a quote holds capacity for the consumer to accept'),
   maxCounterRounds: Type.Integer({ minimum: 0, maximum: 10, description: 'Counter-offers a provider answers per negotiation' }),
@@ -98,6 +104,7 @@ export const LeaseConfigSchema = Type.Object({
   provisionTimeoutSec: Seconds(1, 1800, 'How long provisioning a lease (or extending or removing its access) may take before it is stopped and the lease refused'),
   ssh: SshProvisionerConfigSchema,
   container: ContainerProvisionerConfigSchema,
+  slurm: SlurmProvisionerConfigSchema,
   stepTimeoutSec: Seconds(0.1, 600, 'How long either side of a lease stream waits for the next frame'),
   grantTimeoutSec: Seconds(0.1, 3600, 'How long a consumer waits for the Grant after its Accept: the provider provisions the lease in between (its lease.provisionTimeoutSec, 60 s by default), so this is longer; then it asks the provider'),
   reconcileIntervalSec: Seconds(0.1, 3600, 'How often a consumer asks providers about leases it accepted but never saw confirmed')
@@ -107,6 +114,15 @@ export const PricesConfigSchema = Type.Object({
   heartbeatSec: Seconds(0.5, 3600, 'How often every pool\'s price update is published even when nothing changed; an update is valid for 3 heartbeats'),
   historyMaxAgeSec: Seconds(60, 31_536_000, 'Price history entries older than this are dropped'),
   historyMaxPerCpi: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Most price history entries kept per CPI; the oldest go first' })
+}, strict)
+
+/** The Slurm cluster the provider's Slurm pools front (docs/PROVIDER.md). */
+export const SlurmClusterConfigSchema = Type.Object({
+  conf: Type.String({ description: 'The cluster\'s slurm.conf (SLURM_CONF for every Slurm command and lease session); empty: Slurm\'s default' }),
+  binDir: Type.String({ description: 'Folder of sinfo, squeue, scontrol, salloc and scancel; empty: found on PATH' }),
+  output: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('text')], { description: 'How Slurm is read: json (sinfo/squeue --json, Slurm 21.08+), text (scontrol show -o), auto: json where the commands have it' }),
+  refreshSec: Seconds(1, 3600, 'How often the Slurm pools\' GPUs are read again: GPUs drained, down or taken by other jobs leave the offer within this'),
+  commandTimeoutSec: Seconds(1, 600, 'How long one Slurm command may run')
 }, strict)
 
 /** The provider section of config.json: defaults for every pool, and the declared pools. */
@@ -119,7 +135,8 @@ export const ProviderConfigSchema = Type.Object({
   price: PriceSchema,
   minLeaseSec: Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC }),
   maxLeaseSec: Type.Integer({ minimum: 1, maximum: MAX_LEASE_SEC }),
-  pools: Type.Array(PoolSpecSchema, { maxItems: 64, description: 'Declared pools; they win over detected ones of the same name or model' })
+  pools: Type.Array(PoolSpecSchema, { maxItems: 64, description: 'Declared pools; they win over detected ones of the same name or model' }),
+  slurm: SlurmClusterConfigSchema
 }, strict)
 export type ProviderConfig = Static<typeof ProviderConfigSchema>
 

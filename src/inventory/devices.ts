@@ -12,6 +12,8 @@ export interface Device {
   uuid?: string
   /** e.g. 00000000:18:00.0; absent where the pool does not know it. */
   pciBusId?: string
+  /** The cluster node it is on (a Slurm lease's GPUs), where it is not this host. */
+  node?: string
 }
 
 /** Devices 0…count-1: a pool declared without its list. */

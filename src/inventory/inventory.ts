@@ -4,7 +4,10 @@
  * free capacity from a CapacitySource. Listeners hear about every change that
  * alters what the node offers. nvidia-smi is asked again every
  * provider.detectIntervalSec, so that a GPU that falls off the bus leaves its
- * pool (and the offer shrinks) while the node runs.
+ * pool (and the offer shrinks) while the node runs. A Slurm pool's size and
+ * usable GPUs are read from the cluster every provider.slurm.refreshSec (and
+ * on demand, before a hold): a pool whose selection has no usable GPU is not
+ * offered until it has one again.
  */
 import type { Startable } from '@libp2p/interface'
 import type { Logger } from '../log/logger.ts'
@@ -12,8 +15,9 @@ import { FullCapacity, type CapacitySource } from './capacity.ts'
 import { CLASS_PATTERN } from './classes.ts'
 import { mergePools } from './merge.ts'
 import { detectGpus, poolsFromGpus, type RunCommand } from './nvidia-smi.ts'
-import { resolvePool, withPrice, type Pool } from './pool.ts'
-import { devicesProblem, floorProblem, type PoolSpec, type Price } from '../config/pool-schema.ts'
+import { resolvePool, withPrice, type Pool, type SlurmCapacity } from './pool.ts'
+import type { SlurmCluster } from '../slurm/cluster.ts'
+import { devicesProblem, floorProblem, kindProblem, type PoolSpec, type Price } from '../config/pool-schema.ts'
 import type { ProviderConfig } from '../config/schema.ts'
 import { samePrice, type PriceOverride, type PriceOverrides } from './price-overrides.ts'
 import type { PoolStore } from './store.ts'
@@ -47,6 +51,19 @@ export interface InventoryComponents {
   logger: Logger
   /** Free GPUs per pool; every pool is wholly free without one. */
   capacity?: CapacitySource
+  /** The cluster Slurm pools front; without one a Slurm pool has no GPUs. */
+  slurm?: SlurmCluster
+}
+
+/** How the last reading of a Slurm pool went. */
+export interface SlurmPoolStatus {
+  pool: string
+  /** unix ms of the reading */
+  at: number
+  total: number
+  usable: number
+  /** Set when the reading failed: the pool keeps the reading before (none at start). */
+  error?: string
 }
 
 export interface InventoryInit {
@@ -72,6 +89,13 @@ export class Inventory implements Startable {
   private redetector?: NodeJS.Timeout
   /** The re-detection in flight, which stop() waits for. */
   private redetecting?: Promise<void>
+  /** Slurm pools' last readings and how they went, by pool name. */
+  private readonly slurmReadings = new Map<string, SlurmCapacity>()
+  private readonly slurmStatus = new Map<string, SlurmPoolStatus>()
+  private slurmTimer?: NodeJS.Timeout
+  /** The Slurm refresh in flight: a second caller waits for it rather than asking Slurm twice. */
+  private slurmRefreshing?: Promise<void>
+  private stopped = false
 
   constructor (components: InventoryComponents, init: InventoryInit) {
     this.components = components
@@ -91,6 +115,8 @@ export class Inventory implements Startable {
     const stored = await store.all((name, problem) => { this.log.warn('ignoring a stored pool that no longer validates', { pool: name, problem }) })
     this.added = new Map(stored.map(spec => [spec.name, spec]))
     this.overrides = await this.components.prices.all((name, problem) => { this.log.warn('ignoring a stored price that no longer validates', { pool: name, problem }) })
+    this.stopped = false
+    await this.readSlurm()
     this.pools = this.merge()
     await this.dropStaleOverrides()
     this.unsubscribeCapacity = this.capacity.onChange(name => {
@@ -103,20 +129,47 @@ export class Inventory implements Startable {
       }, config.detectIntervalSec * 1000)
       this.redetector.unref()
     }
+    this.slurmTimer = setInterval(() => { this.refreshSlurm().catch(() => {}) }, this.init.config.slurm.refreshSec * 1000)
+    this.slurmTimer.unref()
     this.log.info('inventory loaded', { pools: [...this.pools.keys()] })
   }
 
   async stop (): Promise<void> {
+    this.stopped = true
     clearInterval(this.redetector)
     this.redetector = undefined
+    clearInterval(this.slurmTimer)
+    this.slurmTimer = undefined
     // a re-detection in flight sees the timer gone and changes nothing
     await this.redetecting
+    await this.slurmRefreshing
     this.unsubscribeCapacity?.()
     this.unsubscribeCapacity = undefined
   }
 
   get detection (): GpuDetection {
     return this._detection
+  }
+
+  /** How the last reading of each Slurm pool went. */
+  get slurm (): SlurmPoolStatus[] {
+    return [...this.slurmStatus.values()].map(s => ({ ...s }))
+  }
+
+  /**
+   * Reads the Slurm pools' GPUs again now and applies what changed (a lease
+   * request's check of what Slurm can give, before its hold). A refresh in
+   * flight is joined, not repeated. Never throws: a failed reading keeps the
+   * one before and is in `slurm`.
+   */
+  async refreshSlurm (): Promise<void> {
+    if (this.slurmRefreshing != null) return this.slurmRefreshing
+    if (this.stopped || this.slurmSpecs().length === 0) return
+    this.slurmRefreshing = (async () => {
+      await this.readSlurm()
+      if (!this.stopped) this.apply(this.merge())
+    })().finally(() => { this.slurmRefreshing = undefined })
+    return this.slurmRefreshing
   }
 
   list (): Pool[] {
@@ -149,8 +202,10 @@ export class Inventory implements Startable {
     this.added.set(spec.name, spec)
     // the new spec's price is the later word
     await this.clearOverride(spec.name)
+    if (spec.slurm != null) await this.readSlurm()
     this.apply(this.merge())
-    return this.pools.get(spec.name) as Pool
+    // a Slurm pool with no usable GPU is stored but not offered yet
+    return this.pools.get(spec.name) ?? this.resolve(spec, 'rpc')
   }
 
   /**
@@ -220,10 +275,41 @@ export class Inventory implements Startable {
     this.apply(this.merge())
   }
 
+  /** The declared pools that front Slurm. */
+  private slurmSpecs (): PoolSpec[] {
+    return [...this.init.config.pools, ...this.added.values()].filter(spec => spec.slurm != null)
+  }
+
+  /** Reads every Slurm pool's selection; a pool that fails keeps its reading before. */
+  private async readSlurm (): Promise<void> {
+    const cluster = this.components.slurm
+    await Promise.all(this.slurmSpecs().map(async spec => {
+      const selector = spec.slurm as NonNullable<PoolSpec['slurm']>
+      const before = this.slurmStatus.get(spec.name)
+      try {
+        if (cluster == null) throw new Error('the node has no Slurm cluster to read')
+        const reading = await cluster.read(selector)
+        const nodes = reading.nodes.filter(n => n.usable).map(n => n.name)
+        const capacity = { total: reading.total, usable: reading.free + reading.cpnetGpus, nodes }
+        this.slurmReadings.set(spec.name, capacity)
+        this.slurmStatus.set(spec.name, { pool: spec.name, at: reading.at, total: capacity.total, usable: capacity.usable })
+        if (before?.error != null) this.log.info('Slurm answers again', { pool: spec.name, total: capacity.total, usable: capacity.usable })
+        if (capacity.total === 0 && (before == null || before.total > 0)) this.log.warn('the Slurm pool has no usable GPU (nodes down, drained or missing); it is not offered', { pool: spec.name, partition: selector.partition })
+      } catch (err) {
+        const error = (err as Error).message
+        const kept = this.slurmReadings.get(spec.name)
+        this.slurmStatus.set(spec.name, { pool: spec.name, at: Date.now(), total: kept?.total ?? 0, usable: kept?.usable ?? 0, error })
+        if (before?.error !== error) this.log.warn('cannot read a Slurm pool; keeping its last reading', { pool: spec.name, error })
+      }
+    }))
+  }
+
   /** The pools the three sources give now, with set prices that still hold; an unusable one is logged and left out. */
   private merge (): Map<string, Pool> {
     const pools = new Map<string, Pool>()
     for (const { spec, source } of mergePools(this.detected, this.init.config.pools, [...this.added.values()])) {
+      // a Slurm pool with no usable GPU is left out until it has one (readSlurm said so)
+      if (spec.slurm != null && (this.slurmReadings.get(spec.name)?.total ?? 0) === 0) continue
       try {
         const pool = this.resolve(spec, source)
         const override = this.overrides.get(pool.name)
@@ -271,9 +357,10 @@ export class Inventory implements Startable {
   }
 
   private resolve (spec: PoolSpec, source: Pool['source']): Pool {
-    const devices = devicesProblem(spec)
-    if (devices != null) throw new PoolSpecError(devices.field, `pool "${spec.name}": ${devices.problem}`)
-    const pool = resolvePool(spec, this.init.config, source)
+    for (const problem of [kindProblem(spec), devicesProblem(spec)]) {
+      if (problem != null) throw new PoolSpecError(problem.field, `pool "${spec.name}": ${problem.problem}`)
+    }
+    const pool = resolvePool(spec, this.init.config, source, this.slurmReadings.get(spec.name))
     if (!CLASS.test(pool.class)) throw new PoolConflictError(`pool "${spec.name}": model "${spec.model}" gives no usable resource class (${pool.class})`)
     if (pool.minLeaseSec > pool.maxLeaseSec) throw new PoolConflictError(`pool "${spec.name}": minLeaseSec ${pool.minLeaseSec} is above maxLeaseSec ${pool.maxLeaseSec}`)
     if (pool.provisioner === 'container' && pool.images.length === 0) throw new PoolConflictError(`pool "${spec.name}": a container pool lists the images consumers may run (images)`)

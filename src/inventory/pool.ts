@@ -5,7 +5,7 @@
  * A pool knows its devices, which the ledger hands to leases one by one.
  */
 import type { ProviderConfig } from '../config/schema.ts'
-import { MAX_LABELS, type PoolSpec, type Price, type ProvisionerKind } from '../config/pool-schema.ts'
+import { MAX_LABELS, type PoolSpec, type Price, type ProvisionerKind, type SlurmPoolSpec } from '../config/pool-schema.ts'
 import { resourceClass } from './classes.ts'
 import { numberedDevices, type Device } from './devices.ts'
 
@@ -39,6 +39,25 @@ export interface Pool {
   provisioner: ProvisionerKind
   /** Container pools: the images a consumer may ask for, the default first; empty otherwise. */
   images: string[]
+  /** Slurm pools: the selection and what Slurm had at the last reading. */
+  slurm?: SlurmPool
+}
+
+/** A Slurm pool's selection and its GPUs at the last reading. */
+export interface SlurmPool extends SlurmPoolSpec {
+  /** GPUs cpnet may lease: free in Slurm or in cpnet's own jobs (never above gpus). */
+  usable: number
+  /** The nodes with the selection's GPUs that take jobs now. */
+  nodes: string[]
+}
+
+/** What a Slurm pool is resolved with: the last reading of its selection. */
+export interface SlurmCapacity {
+  /** GPUs on usable nodes. */
+  total: number
+  /** Free in Slurm plus those of cpnet's jobs. */
+  usable: number
+  nodes: string[]
 }
 
 export const DEFAULT_VENDOR = 'nvidia'
@@ -57,8 +76,13 @@ export function withPrice (pool: Pool, price: Price): Pool {
   return { ...pool, price: { ...price }, floorMicrosPerGpuHour }
 }
 
-export function resolvePool (spec: PoolSpec, defaults: ProviderConfig, source: PoolSource): Pool {
+/**
+ * The pool a spec declares, with the provider's defaults. A Slurm pool is
+ * as big as `slurm` (its last reading) says, capped by the spec's gpus.
+ */
+export function resolvePool (spec: PoolSpec, defaults: ProviderConfig, source: PoolSource, slurm?: SlurmCapacity): Pool {
   const vendor = spec.vendor ?? DEFAULT_VENDOR
+  const gpus = spec.slurm == null ? spec.gpus ?? 0 : Math.min(spec.gpus ?? Infinity, slurm?.total ?? 0)
   const labels = [...new Set([...defaults.labels, ...(spec.labels ?? [])])].slice(0, MAX_LABELS)
   const price = spec.price ?? defaults.price
   return {
@@ -67,8 +91,8 @@ export function resolvePool (spec: PoolSpec, defaults: ProviderConfig, source: P
     vendor,
     model: spec.model,
     class: resourceClass(vendor, spec.model),
-    gpus: spec.gpus,
-    devices: spec.devices?.map(device => ({ ...device })) ?? numberedDevices(spec.gpus),
+    gpus,
+    devices: spec.devices?.map(device => ({ ...device })) ?? numberedDevices(gpus),
     gpuMemoryMib: spec.gpuMemoryMib,
     interconnect: spec.interconnect ?? DEFAULT_INTERCONNECT,
     cpuCores: spec.cpuCores ?? 0,
@@ -82,7 +106,8 @@ export function resolvePool (spec: PoolSpec, defaults: ProviderConfig, source: P
     floorMicrosPerGpuHour: Math.min(spec.floorMicrosPerGpuHour ?? price.microsPerGpuHour, price.microsPerGpuHour),
     minLeaseSec: spec.minLeaseSec ?? defaults.minLeaseSec,
     maxLeaseSec: spec.maxLeaseSec ?? defaults.maxLeaseSec,
-    provisioner: spec.provisioner ?? 'hook',
-    images: spec.images ?? []
+    provisioner: spec.provisioner ?? (spec.slurm != null ? 'slurm' : 'hook'),
+    images: spec.images ?? [],
+    ...(spec.slurm != null ? { slurm: { ...spec.slurm, usable: Math.min(gpus, slurm?.usable ?? 0), nodes: [...(slurm?.nodes ?? [])] } } : {})
   }
 }

@@ -34,7 +34,7 @@ const VALUE_PATTERN = /^[^\u0000-\u001f\u007f"\\]*$/
 const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/
 /** Names the provisioner sets (the devices, the lease) or that change what runs: refused from a consumer. */
 const RESERVED_ENV = new Set(['CUDA_VISIBLE_DEVICES', 'NVIDIA_VISIBLE_DEVICES', 'ROCR_VISIBLE_DEVICES', 'HIP_VISIBLE_DEVICES', 'GPU_DEVICE_ORDINAL', 'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL'])
-const RESERVED_ENV_PREFIXES = ['LD_', 'CPNET_', 'SSH_']
+const RESERVED_ENV_PREFIXES = ['LD_', 'CPNET_', 'SSH_', 'SLURM_']
 
 /** A request the provider refuses: the wire code, and the field in the message. */
 export interface AccessRefusal {
@@ -145,7 +145,7 @@ export function decodeAccessRequest (bytes: Uint8Array): AccessRequest | AccessR
 
 /** What the pool allows: keys where it hands over SSH, images from its list, a command only in a container. */
 export function checkAccessPolicy (request: AccessRequest, pool: Pick<Pool, 'name' | 'provisioner' | 'images'>): AccessRefusal | undefined {
-  const sshPool = pool.provisioner === 'ssh' || pool.provisioner === 'container'
+  const sshPool = pool.provisioner === 'ssh' || pool.provisioner === 'container' || pool.provisioner === 'slurm'
   if (sshPool && request.sshKeys.length === 0) return invalid('/sshKeys', `pool ${pool.name} hands over SSH access: send 1 to ${SSH_KEYS_MAX} public keys`)
   if (request.image != null && pool.provisioner !== 'container') return policy('/image', `pool ${pool.name} runs no containers`)
   if (request.image != null && !pool.images.includes(request.image)) return policy('/image', `pool ${pool.name} allows only ${pool.images.join(', ')}`)

@@ -8,6 +8,7 @@ import type { Startable } from '@libp2p/interface'
 import type { CapacitySource } from '../inventory/capacity.ts'
 import { deviceIndices } from '../inventory/devices.ts'
 import type { Inventory } from '../inventory/inventory.ts'
+import type { Pool } from '../inventory/pool.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { Logger } from '../log/logger.ts'
 
@@ -16,6 +17,17 @@ export function ledgerCapacity (ledger: Ledger): CapacitySource {
     available: pool => ledger.usage(pool.name).free,
     onChange: listener => ledger.onChange(event => { if (event.kind !== 'pool') listener(event.pool) })
   }
+}
+
+/**
+ * The devices the ledger counts for a pool: its own, or for a Slurm pool as
+ * many as cpnet may lease (free in Slurm or in cpnet's jobs). A Slurm pool's
+ * holds and leases take a count, not devices (Slurm picks the GPUs), so
+ * GPUs that another job takes leave the count and the next hold is refused.
+ */
+function ledgerDevices (pool: Pool): number[] {
+  if (pool.slurm != null) return Array.from({ length: pool.slurm.usable }, (_, i) => i)
+  return deviceIndices(pool.devices)
 }
 
 export interface PoolSyncComponents {
@@ -43,10 +55,10 @@ export class PoolSync implements Startable {
   start (): void {
     if (this.unsubscribe != null) return
     const { inventory, ledger } = this.components
-    for (const pool of inventory.list()) this.sync(pool.name, deviceIndices(pool.devices))
+    for (const pool of inventory.list()) this.sync(pool.name, ledgerDevices(pool))
     this.unsubscribe = inventory.onChange(change => {
       if (change.kind === 'removed') this.sync(change.pool.name, undefined)
-      else if (change.kind !== 'capacity') this.sync(change.pool.name, deviceIndices(change.pool.devices))
+      else if (change.kind !== 'capacity') this.sync(change.pool.name, ledgerDevices(change.pool))
     })
     // leases restored from disk on devices the pools no longer have (a GPU gone while the node was down)
     for (const lease of ledger.activeLeases()) {

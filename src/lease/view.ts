@@ -21,7 +21,8 @@ import { PROVISION_STATES, type LeaseProvisioning } from './provider/provisionin
 const DeviceSchema = Type.Object({
   index: Type.Integer({ description: 'The device\'s index on the provider\'s host (nvidia-smi\'s)' }),
   uuid: Type.Optional(Type.String({ description: 'e.g. GPU-5d1c…' })),
-  pciBusId: Type.Optional(Type.String({ description: 'e.g. 00000000:18:00.0' }))
+  pciBusId: Type.Optional(Type.String({ description: 'e.g. 00000000:18:00.0' })),
+  node: Type.Optional(Type.String({ description: 'The cluster node it is on (a Slurm lease: index is the GRES index there)' }))
 }, { additionalProperties: false })
 
 /** The devices an access object names, when it is one of ours ({kind: "ssh", devices: […]}). */
@@ -29,10 +30,10 @@ function devicesInAccess (access: Record<string, unknown> | undefined): Device[]
   const devices = access?.devices
   if (!Array.isArray(devices)) return undefined
   return devices.filter((d): d is Device => typeof d === 'object' && d != null && Number.isInteger((d as Device).index))
-    .map(d => ({ index: d.index, ...(typeof d.uuid === 'string' ? { uuid: d.uuid } : {}), ...(typeof d.pciBusId === 'string' ? { pciBusId: d.pciBusId } : {}) }))
+    .map(d => ({ index: d.index, ...(typeof d.uuid === 'string' ? { uuid: d.uuid } : {}), ...(typeof d.pciBusId === 'string' ? { pciBusId: d.pciBusId } : {}), ...(typeof d.node === 'string' ? { node: d.node } : {}) }))
 }
 
-const END_REASONS = ['released by the consumer', 'reached its end'] as const
+const END_REASONS = ['released by the consumer', 'reached its end', 'ended by the provider'] as const
 
 export const LeaseViewSchema = Type.Object({
   leaseId: Type.String({ description: 'The lease id (32 lower-case hex characters)' }),
@@ -46,7 +47,8 @@ export const LeaseViewSchema = Type.Object({
   start: Type.Optional(Type.Integer({ description: 'unix ms, the agreed start' })),
   end: Type.Optional(Type.Integer({ description: 'unix ms: the agreed end' })),
   endedAt: Type.Optional(Type.Integer({ description: 'unix ms: when a released or expired lease stopped holding GPUs' })),
-  endReason: Type.Optional(Type.Union(END_REASONS.map(r => Type.Literal(r)), { description: 'Why it ended: released early by the consumer, or reached its agreed end' })),
+  endReason: Type.Optional(Type.Union(END_REASONS.map(r => Type.Literal(r)), { description: 'Why it ended: released early by the consumer, reached its agreed end, or (provider side) ended early by the provider, endNote saying why' })),
+  endNote: Type.Optional(Type.String({ description: 'Provider side: why the provider ended the lease early (its Slurm allocation was cancelled outside cpnet …)' })),
   gpuHours: Type.Optional(Type.Number({ description: 'Of an ended lease: GPUs × hours held, the seconds rounded up' })),
   amountDue: Type.Optional(Type.Object({
     micros: Type.Integer({ description: 'price × GPUs × seconds held / 3600, rounded half up to an integer micro-unit' }),
@@ -96,19 +98,20 @@ function statusAt (status: LeaseView['status'], end: number | undefined): LeaseV
 }
 
 type Terms = ReturnType<typeof terms>
-type Ending = Pick<LeaseView, 'endedAt' | 'endReason' | 'gpuHours' | 'amountDue'>
+type Ending = Pick<LeaseView, 'endedAt' | 'endReason' | 'endNote' | 'gpuHours' | 'amountDue'>
 
 /**
  * When and why a lease ended, what it used and owes; nothing while it runs.
  * `endedAt` is what the side recorded, else the agreed end for an expiry.
  */
-function ending (status: LeaseView['status'], t: Terms | undefined, recordedEnd: number | undefined): Ending {
+function ending (status: LeaseView['status'], t: Terms | undefined, recordedEnd: number | undefined, providerNote?: string): Ending {
   if (t == null || (status !== 'released' && status !== 'expired')) return {}
   const endedAt = recordedEnd ?? t.end
   const usage = leaseUsage({ gpus: t.gpus, microsPerGpuHour: t.price.microsPerGpuHour, start: t.start, end: t.end }, endedAt)
   return {
     endedAt,
-    endReason: status === 'released' ? 'released by the consumer' : 'reached its end',
+    endReason: status === 'expired' ? 'reached its end' : providerNote != null ? 'ended by the provider' : 'released by the consumer',
+    ...(status === 'released' && providerNote != null ? { endNote: providerNote } : {}),
     gpuHours: usage.gpuHours,
     amountDue: { micros: Number(usage.amountDueMicros), amount: unitsText(usage.amountDueMicros), currency: t.price.currency }
   }
@@ -154,9 +157,10 @@ export function providerLeaseView (entry: LeaseEntry, extras: ProviderLeaseExtra
     role: 'provider',
     ...signed,
     status,
-    ...ending(status, signed, entry.endedAt),
+    ...ending(status, signed, entry.endedAt, entry.reason),
     access: accessOf(entry),
-    ...optional('devices', provisioned?.lease.devices),
+    // a Slurm lease's devices are the job's, which Slurm picked: its access names them
+    ...optional('devices', (provisioned?.lease.devices.length ?? 0) > 0 ? provisioned?.lease.devices : devicesInAccess(accessOf(entry))),
     ...optional('provisioning', extras.provisioning == null
       ? undefined
       : { provisioner: extras.provisioning.kind, state: extras.provisioning.state, ...optional('error', extras.provisioning.error), ...(missing.length > 0 ? { missingDevices: missing } : {}) })

@@ -67,6 +67,12 @@ export interface HoldRequest {
   pool: string
   gpus: number
   ttlMs: number
+  /**
+   * Takes a count of the pool's devices, none in particular: for a pool whose
+   * scheduler (Slurm) picks the GPUs of each lease. Its GPUs count as taken
+   * like those of an entry stored without devices.
+   */
+  countOnly?: boolean
 }
 
 export interface CommitRequest {
@@ -211,7 +217,7 @@ export class Ledger implements Startable {
     // check and take with no await in between: this is what keeps a device out of two holds or leases
     const free = this.freeDevices(req.pool)
     if (req.gpus > free.length) throw new NoCapacityError(`pool ${req.pool} has ${free.length} free GPUs, ${req.gpus} asked`)
-    const hold: HoldState = { id: req.id, pool: req.pool, gpus: req.gpus, devices: free.slice(0, req.gpus), expiresAt: Date.now() + req.ttlMs, committing: false }
+    const hold: HoldState = { id: req.id, pool: req.pool, gpus: req.gpus, devices: req.countOnly === true ? [] : free.slice(0, req.gpus), expiresAt: Date.now() + req.ttlMs, committing: false }
     this.holds.set(hold.id, hold)
     try {
       // not synced: a hold lost in a crash only means a quote the provider no longer honours
@@ -284,9 +290,10 @@ export class Ledger implements Startable {
     return renewed
   }
 
-  async release (leaseId: string): Promise<LeaseEntry> {
+  /** Ends a lease now; `reason` says why when it is not the consumer's release (its allocation vanished …). */
+  async release (leaseId: string, reason?: string): Promise<LeaseEntry> {
     const lease = this.activeLease(leaseId)
-    return this.end(lease, 'released', Date.now())
+    return this.end(lease, 'released', Date.now(), reason)
   }
 
   /** An active lease from memory, else an ended one from disk. */
@@ -354,10 +361,10 @@ export class Ledger implements Startable {
    * failed write would have to take them back from whoever got them meanwhile.
    * One end per lease at a time (a release racing the expiry sweep shares it).
    */
-  private async end (lease: LeaseEntry, status: 'released' | 'expired', endedAt: number): Promise<LeaseEntry> {
+  private async end (lease: LeaseEntry, status: 'released' | 'expired', endedAt: number, reason?: string): Promise<LeaseEntry> {
     const running = this.ending.get(lease.id)
     if (running != null) return running
-    const ended: LeaseEntry = { ...lease, status, endedAt }
+    const ended: LeaseEntry = { ...lease, status, endedAt, ...(reason != null ? { reason } : {}) }
     const job = (async () => {
       await this.store.put(LEASE_PREFIX + lease.id, ended, SYNCED)
       this.active.delete(lease.id)

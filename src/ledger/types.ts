@@ -5,7 +5,8 @@ export interface Hold {
   gpus: number
   /**
    * The device indices reserved, ascending, one per GPU. Empty for a hold
-   * stored before devices were recorded: its gpus still count as taken.
+   * of a count only (a Slurm pool) or one stored before devices were
+   * recorded: its gpus still count as taken.
    */
   devices: number[]
   /** ms since the epoch */
@@ -34,6 +35,8 @@ export interface LeaseEntry {
   status: LeaseStatus
   /** When it stopped holding capacity (release or expiry). */
   endedAt?: number
+  /** Why the provider ended it, when the consumer did not (its Slurm allocation vanished …). */
+  reason?: string
   data?: unknown
 }
 

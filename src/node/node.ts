@@ -27,8 +27,8 @@ import { offerSelector, offerValidator } from '../discovery/record.ts'
 import { SeqFloor } from '../discovery/seq-floor.ts'
 import { Ledger } from '../ledger/ledger.ts'
 import { LeaseService } from '../lease/service.ts'
-import { Provisioning } from '../lease/provider/provisioning.ts'
-import { buildProvisioners } from './provisioners.ts'
+import { noLeases, Provisioning } from '../lease/provider/provisioning.ts'
+import { buildProvisioners, slurmCluster } from './provisioners.ts'
 import { ledgerCapacity, PoolSync } from '../lease/capacity.ts'
 import { SeqStore } from '../discovery/seq-store.ts'
 import { Pricing } from '../pricing/service.ts'
@@ -82,7 +82,7 @@ export class CpnetNode {
         connectedPeers: () => this._libp2p?.getPeers().length ?? 0,
         uptimeSeconds: () => this.uptimeSeconds,
         livePrices: () => this._pricing?.book.list().length ?? 0,
-        provisionedLeases: () => this._provisioning?.counts() ?? { hook: 0, ssh: 0, container: 0 }
+        provisionedLeases: () => this._provisioning?.counts() ?? noLeases()
       })
     }
   }
@@ -219,13 +219,17 @@ export class CpnetNode {
     // one seq counter per CPI for offers and price updates, so that they never disagree about which is newer
     const seqs = new SeqStore({ db, logger })
     const ledger = this._ledger = new Ledger({ db, logger })
+    // one view of the Slurm cluster for the pools it sizes and the leases it allocates
+    const slurm = slurmCluster(config.provider.slurm)
     const provisioning = this._provisioning = new Provisioning({ ledger, logger }, {
-      provisioners: buildProvisioners(config.lease, { stateDir: this.repo.layout.provision, logger }),
+      provisioners: buildProvisioners(config.lease, { stateDir: this.repo.layout.provision, logger, slurm }),
       timeoutMs: config.lease.provisionTimeoutSec * 1000,
+      // a Slurm job cancelled outside cpnet ends its lease within one refresh of the cluster
+      auditIntervalMs: config.provider.slurm.refreshSec * 1000,
       observer: this.metrics
     })
     const inventory = this._inventory = new Inventory(
-      { store: new PoolStore(db), prices: new PriceOverrides(db), logger, capacity: init.capacity ?? ledgerCapacity(ledger) },
+      { store: new PoolStore(db), prices: new PriceOverrides(db), logger, capacity: init.capacity ?? ledgerCapacity(ledger), slurm },
       { config: config.provider }
     )
     const libp2p = this._libp2p = await buildLibp2p({

@@ -9,22 +9,38 @@ import type { ProvisionerKind } from '../config/pool-schema.ts'
 import type { Logger } from '../log/logger.ts'
 import { ContainerProvisioner } from '../provision/container/provisioner.ts'
 import { HookProvisioner } from '../provision/hook.ts'
+import { SlurmProvisioner } from '../provision/slurm/provisioner.ts'
 import { SshProvisioner } from '../provision/ssh/provisioner.ts'
 import type { Provisioner } from '../provision/types.ts'
+import { SlurmCluster } from '../slurm/cluster.ts'
 
 export interface ProvisionerDeps {
   /** The repo's provision/ directory: per-lease files. */
   stateDir: string
   logger: Logger
+  /** The cluster Slurm pools front (the inventory reads the same one). */
+  slurm: SlurmCluster
+}
+
+/** The Slurm cluster of provider.slurm; nothing is run until a Slurm pool needs it. */
+export function slurmCluster (config: Config['provider']['slurm']): SlurmCluster {
+  return new SlurmCluster({ conf: config.conf, binDir: config.binDir, output: config.output, timeoutMs: config.commandTimeoutSec * 1000 })
 }
 
 export function buildProvisioners (config: Config['lease'], deps: ProvisionerDeps): Record<ProvisionerKind, Provisioner> {
-  const { ssh, container } = config
+  const { ssh, container, slurm } = config
   // each step of a provisioner is bounded by the whole provisioning's deadline too
   const commandTimeoutMs = config.provisionTimeoutSec * 1000
   return {
     hook: new HookProvisioner({ startHook: config.startHook, endHook: config.endHook, timeoutMs: config.hookTimeoutSec * 1000 }),
     ssh: new SshProvisioner({ ...ssh, commandTimeoutMs, logger: deps.logger }),
-    container: new ContainerProvisioner({ ...container, stateDir: deps.stateDir, commandTimeoutMs, logger: deps.logger })
+    container: new ContainerProvisioner({ ...container, stateDir: deps.stateDir, commandTimeoutMs, logger: deps.logger }),
+    // the Slurm leases' login accounts are the ssh provisioner's, behind the same sshd, under their own prefix
+    slurm: new SlurmProvisioner({
+      cluster: deps.slurm,
+      accounts: new SshProvisioner({ ...ssh, userPrefix: slurm.userPrefix, commandTimeoutMs, logger: deps.logger }),
+      immediateSec: slurm.immediateSec,
+      logger: deps.logger
+    })
   }
 }

@@ -6,3 +6,5 @@ import { defineError } from '../errors.ts'
 export const ProvisionFailedError = defineError('ProvisionFailedError', 'CPNET_PROVISION_FAILED', ErrorCode.INTERNAL_ERROR)
 /** The provisioner a pool names cannot run here (no sshd host keys, no container runtime …). */
 export const ProvisionerUnavailableError = defineError('ProvisionerUnavailableError', 'CPNET_PROVISIONER_UNAVAILABLE', ErrorCode.INTERNAL_ERROR)
+/** The scheduler a provisioner asks (Slurm) would not give the lease's GPUs now: the lease is refused NO_CAPACITY. */
+export const ProvisionNoCapacityError = defineError('ProvisionNoCapacityError', 'CPNET_PROVISION_NO_CAPACITY', ErrorCode.INTERNAL_ERROR)

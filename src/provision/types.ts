@@ -9,7 +9,7 @@
  * provisioned does nothing. A start that fails or is aborted leaves nothing
  * behind (the caller also calls stop, which must be harmless).
  */
-import type { ProvisionerKind } from '../config/pool-schema.ts'
+import type { ProvisionerKind, SlurmPoolSpec } from '../config/pool-schema.ts'
 import type { Device } from '../inventory/devices.ts'
 
 /** What the consumer asked for, already checked against the protocol's caps and the pool's policy. */
@@ -34,7 +34,9 @@ export interface ProvisionLease {
   consumer: string
   /** GPU vendor of the pool (nvidia, amd, …): decides which *_VISIBLE_DEVICES variables are set. */
   vendor: string
-  /** The devices the ledger assigned to this lease, by index order. */
+  /** GPUs leased. */
+  gpus: number
+  /** The devices the ledger assigned to this lease, by index order; empty for a Slurm pool (Slurm picks them). */
   devices: Device[]
   /** unix ms */
   start: number
@@ -44,6 +46,8 @@ export interface ProvisionLease {
   cpuCores: number
   ramGib: number
   access: AccessRequest
+  /** A Slurm pool's selection: where the lease's job is allocated. */
+  slurm?: SlurmPoolSpec
 }
 
 /** How the consumer reaches an SSH provisioner's account or a container's sshd (a type, not an interface: it is a JSON object). */
@@ -56,10 +60,20 @@ export type SshAccess = {
   hostKeys: string[]
   /** Their SHA256 fingerprints, as ssh-keygen -l prints them (SHA256:…). */
   fingerprints: string[]
-  /** The assigned devices, as the lease sees them. */
+  /** The assigned devices, as the lease sees them (a Slurm lease's: each with its node). */
   devices: Device[]
   /** unix ms: logins are refused from then on. */
   expiresAt: number
+  /** A Slurm lease's job: `srun` in the account's sessions runs in it (SLURM_JOB_ID is set). */
+  slurm?: SlurmJobAccess
+}
+
+/** The Slurm job that holds a lease's GPUs. */
+export type SlurmJobAccess = {
+  jobId: number
+  partition: string
+  /** The job's nodes, each with the GRES indices of its GPUs there. */
+  nodes: Array<{ node: string, gpus: number[] }>
 }
 
 /** The JSON sent in the Grant: SshAccess, or a hook's own object. */
@@ -68,6 +82,12 @@ export type Access = SshAccess | Record<string, unknown>
 
 export interface Provisioner {
   readonly kind: ProvisionerKind
+  /**
+   * False where a lease's lost access cannot be made again as it was (a
+   * Slurm allocation: new GPUs, another job): such a lease is ended, with
+   * the reason, instead of provisioned again. True when absent.
+   */
+  readonly restores?: boolean
   /**
    * Provisions the lease and returns how to reach it. Throws
    * ProvisionFailedError saying why; on `signal` abort (the timeout) it stops
@@ -84,4 +104,9 @@ export interface Provisioner {
   stop: (leaseId: string, signal: AbortSignal, lease?: ProvisionLease) => Promise<void>
   /** The lease ids this provisioner has something provisioned for now (for reconciling at start-up). */
   provisioned: (signal: AbortSignal) => Promise<string[]>
+  /**
+   * Where `restores` is false: the lease ids whose resources are still held
+   * (a Slurm job alive). A live lease missing here lost them and is ended.
+   */
+  allocated?: (signal: AbortSignal) => Promise<string[]>
 }

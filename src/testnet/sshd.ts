@@ -23,11 +23,11 @@ const KEYGEN_TIMEOUT_MS = 30_000
 /** Tries with another port when the one the OS gave was taken before sshd bound it. */
 const PORT_TRIES = 3
 /** The variables authorized_keys `environment=` options may set by default: the provisioners' device pins. */
-const DEVICE_ENV_PATTERNS = 'CUDA_VISIBLE_DEVICES,NVIDIA_VISIBLE_DEVICES,ROCR_VISIBLE_DEVICES,HIP_VISIBLE_DEVICES,CPNET_*'
+const PROVIDER_ENV_PATTERNS = 'CUDA_VISIBLE_DEVICES,NVIDIA_VISIBLE_DEVICES,ROCR_VISIBLE_DEVICES,HIP_VISIBLE_DEVICES,SLURM_CONF,SLURM_JOB_ID,SLURM_JOBID,CPNET_*'
 const HOST_KEY_TYPES = ['ed25519', 'ecdsa'] as const
 
 export interface SshdInit {
-  /** sshd's PermitUserEnvironment: by default the device variables and CPNET_*; `yes` lets a consumer's own variables through too. */
+  /** sshd's PermitUserEnvironment: by default the variables the provisioners set (devices, a Slurm lease's job) and CPNET_*; `yes` lets a consumer's own variables through too. */
   permitUserEnvironment?: string
 }
 
@@ -92,7 +92,7 @@ function sshdConfig (dir: string, port: number, init: SshdInit): string {
     'UsePAM no',
     'PermitRootLogin no',
     'StrictModes yes',
-    `PermitUserEnvironment ${init.permitUserEnvironment ?? DEVICE_ENV_PATTERNS}`,
+    `PermitUserEnvironment ${init.permitUserEnvironment ?? PROVIDER_ENV_PATTERNS}`,
     'UseDNS no',
     'PrintMotd no',
     'LogLevel VERBOSE',

@@ -63,7 +63,7 @@ describe('access requests a provider refuses', () => {
   /** Nothing held, leased or provisioned on the provider. */
   function expectNothingHeld (): void {
     for (const name of ['hooked', 'boxed']) expect(provider.node.ledger.usage(name)).toMatchObject({ held: 0, leased: 0 })
-    expect(provider.node.provisioning.counts()).toEqual({ hook: 0, ssh: 0, container: 0 })
+    expect(provider.node.provisioning.counts()).toEqual({ hook: 0, ssh: 0, container: 0, slurm: 0 })
     expect(started()).toBe('')
   }
 

@@ -22,7 +22,7 @@ import { Provisioning } from '../../src/lease/provider/provisioning.ts'
 import { LeaseService } from '../../src/lease/service.ts'
 import { Ledger } from '../../src/ledger/ledger.ts'
 import { silentLogger } from '../../src/log/logger.ts'
-import { buildProvisioners } from '../../src/node/provisioners.ts'
+import { buildProvisioners, slurmCluster } from '../../src/node/provisioners.ts'
 import { openTestDb, tempDir } from '../helpers/daemons.ts'
 
 /** Peers that reach each other's lease handlers through stream pairs. */
@@ -79,7 +79,7 @@ async function side (dir: string, network: StreamPairNetwork, pools: typeof POOL
   )
   const poolSync = new PoolSync({ inventory, ledger, logger })
   const provisioning = new Provisioning({ ledger, logger }, {
-    provisioners: buildProvisioners(config.lease, { stateDir: join(dir, 'provision'), logger }),
+    provisioners: buildProvisioners(config.lease, { stateDir: join(dir, 'provision'), logger, slurm: slurmCluster(config.provider.slurm) }),
     timeoutMs: config.lease.provisionTimeoutSec * 1000
   })
   const leases = new LeaseService(

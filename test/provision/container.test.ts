@@ -193,6 +193,7 @@ describe('ContainerProvisioner with podman', () => {
       cpi: 'cpi1test',
       pool: 'gpus',
       consumer: '12D3KooWTestConsumer',
+      gpus: devices.length,
       vendor: 'nvidia',
       devices: devices.map(index => ({ index, uuid: `GPU-fake-${index}` })),
       start: now,

@@ -13,6 +13,7 @@ const lease: ProvisionLease = {
   pool: 'h100',
   consumer: '12D3KooWconsumer',
   vendor: 'nvidia',
+  gpus: 2,
   devices: [{ index: 1, uuid: 'GPU-1' }, { index: 3 }],
   start: 1,
   end: 2,

@@ -66,6 +66,7 @@ function lease (devices: number[], overrides: Partial<ProvisionLease> = {}): Pro
     pool: 'gpu',
     consumer: '12D3KooWConsumer',
     vendor: 'nvidia',
+    gpus: devices.length,
     devices: devices.map(index => ({ index, uuid: `GPU-test-${index}` })),
     start: now,
     end: now + HOUR_MS,

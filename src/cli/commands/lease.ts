@@ -4,7 +4,7 @@ import { clientFor } from '../connect.ts'
 import { chooseSshKeys, DEFAULT_SSH_KEY_FILE, runSsh } from '../lease-ssh.ts'
 import { pinHostKeys, sshAccessOf, sshArgs } from '../../provision/ssh-client.ts'
 import { repoLayout, resolveRepoPath } from '../../repo/layout.ts'
-import { CPI_MIN_WIDTH, formatFields, formatTable, shortCpi, tableOptions, type Cell, type RenderOptions } from '../output.ts'
+import { CPI_MIN_WIDTH, deviceLabel, formatFields, formatTable, shortCpi, tableOptions, type Cell, type RenderOptions } from '../output.ts'
 import { durationSec, formatTableTimeFrom, formatTime, positiveInt } from '../args.ts'
 import { priceText, settleCurrency } from '../price-arg.ts'
 import { formatAmount, formatPrice, type PriceText } from '../../units/price.ts'
@@ -94,7 +94,7 @@ function renderLease (l: LeaseView): string {
 /** SSH access as a person reads it (where to log in, the host keys pinned, how long it lasts); any other access as its JSON. */
 function accessFields (l: LeaseView, now = Date.now()): Array<[string, Cell]> {
   const fields: Array<[string, Cell]> = []
-  if (l.devices != null && l.devices.length > 0) fields.push(['Devices', l.devices.map(d => d.uuid != null ? `${d.index} (${d.uuid})` : String(d.index)).join(', ')])
+  if (l.devices != null && l.devices.length > 0) fields.push(['Devices', l.devices.map(deviceLabel).join(', ')])
   if (l.provisioning != null) {
     const missing = l.provisioning.missingDevices != null ? `; devices gone: ${l.provisioning.missingDevices.join(', ')}` : ''
     fields.push(['Provisioning', `${l.provisioning.provisioner}: ${l.provisioning.state}${l.provisioning.error != null ? ` (${l.provisioning.error})` : ''}${missing}`])

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { count, gpuMemoryMib, positiveInt } from '../args.ts'
 import { clientAction } from '../client-command.ts'
-import { formatTable, tableOptions, TEXT_MIN_WIDTH, type RenderOptions } from '../output.ts'
+import { deviceLabel, formatTable, tableOptions, TEXT_MIN_WIDTH, type RenderOptions } from '../output.ts'
 import { priceText, settleCurrency } from '../price-arg.ts'
 import { formatAmount, formatPrice, type PriceText } from '../../units/price.ts'
 import type { PoolView } from '../../rpc/methods/provider/pool-view.ts'
@@ -24,7 +24,7 @@ function renderPools (pools: PoolView[], render: RenderOptions = {}): string {
   if (pools.length === 0) return 'no pools (this node is a pure consumer)'
   const wide = render.wide === true
   return formatTable(['NAME', 'SOURCE', 'MODEL', 'FREE/TOTAL', 'PRICE/GPU-H', 'FLOOR', 'REGION', 'OFFER', ...(wide ? ['CPI'] : [])], pools.map(p => [
-    p.name, p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatAmount(p.price.microsPerGpuHour, p.price.currency),
+    p.name, p.slurm != null ? `slurm ${p.slurm.partition}` : p.source, p.model, `${p.availableGpus}/${p.gpus}`, formatAmount(p.price.microsPerGpuHour, p.price.currency),
     // the floor is in the price's currency
     p.floorPerGpuHour, p.region, p.offered ? 'yes' : 'no', ...(wide ? [p.cpi] : [])
   ]), tableOptions(render, { 2: TEXT_MIN_WIDTH }))
@@ -47,7 +47,7 @@ async function setPrice (client: RpcClient, pool: string, price: PriceText, curr
 /** The options as their parsers left them; the daemon checks the ranges (its -32602 names the field). */
 interface AddOptions {
   model: string
-  gpus: number
+  gpus?: number
   /** MiB, from gpuMemoryMib. */
   gpuMemory: number
   vendor?: string
@@ -63,6 +63,10 @@ interface AddOptions {
   bandwidth?: number
   provisioner?: string
   image?: string[]
+  partition?: string
+  gresType?: string
+  feature?: string
+  account?: string
 }
 
 function specFromOptions (name: string, o: AddOptions): Record<string, unknown> {
@@ -80,7 +84,10 @@ function specFromOptions (name: string, o: AddOptions): Record<string, unknown> 
     diskGib: o.disk,
     bandwidthMbps: o.bandwidth,
     provisioner: o.provisioner,
-    images: o.image
+    images: o.image,
+    slurm: o.partition == null
+      ? undefined
+      : Object.fromEntries(Object.entries({ partition: o.partition, gresType: o.gresType, feature: o.feature, account: o.account }).filter(([, v]) => v !== undefined))
   }
   if (o.price != null) spec.price = settleCurrency(o.price, o.currency)
   // the floor is in the price's currency
@@ -97,7 +104,7 @@ function renderDelivery (leases: LeaseView[], render: RenderOptions): string[] {
   if (delivered.length === 0) return []
   const rows = delivered.map(l => [
     render.wide === true ? l.leaseId : l.leaseId.slice(0, 8),
-    (l.devices ?? []).map(d => d.index).join(',') || '-',
+    (l.devices ?? []).map(d => d.node != null ? deviceLabel(d) : String(d.index)).join(',') || '-',
     l.provisioning?.provisioner,
     l.provisioning == null
       ? undefined
@@ -120,7 +127,7 @@ export function registerProvider (program: Command): void {
     .description('add (or replace) a pool; it persists and is offered at once')
     .argument('<name>', 'pool name: lower-case letters, digits and hyphens')
     .requiredOption('--model <model>', 'GPU model, e.g. "NVIDIA H100 80GB HBM3"')
-    .requiredOption('--gpus <n>', 'GPUs in the pool', positiveInt)
+    .option('--gpus <n>', 'GPUs in the pool (required, except with --partition: there it caps what is offered)', positiveInt)
     .requiredOption('--gpu-memory <GiB>', 'memory of one GPU in GiB (80), or with its unit (80GiB, 81559MiB)', v => gpuMemoryMib(v))
     .option('--vendor <vendor>', 'GPU vendor (default nvidia)')
     .option('--interconnect <kind>', 'pcie, nvlink, … (default pcie)')
@@ -133,8 +140,12 @@ export function registerProvider (program: Command): void {
     .option('--ram <GiB>', 'RAM with the pool', count)
     .option('--disk <GiB>', 'disk with the pool', count)
     .option('--bandwidth <Mbps>', 'network bandwidth', count)
-    .option('--provisioner <kind>', 'how leases are handed over: hook (lease.startHook, the default), ssh (an account behind sshd) or container (docs/PROVIDER.md)')
+    .option('--provisioner <kind>', 'how leases are handed over: hook (lease.startHook, the default), ssh (an account behind sshd), container, or slurm (the default with --partition) (docs/PROVIDER.md)')
     .option('--image <image...>', 'container pools: the images consumers may run, the default first')
+    .option('--partition <name>', 'a pool that fronts this Slurm partition: its GPUs come from Slurm, each lease is a job allocation')
+    .option('--gres-type <type>', 'Slurm pools: only GPUs of this GRES type (gpu:<type>:N)')
+    .option('--feature <feature>', 'Slurm pools: only nodes with this feature')
+    .option('--account <account>', 'Slurm pools: the Slurm account leases are charged to')
     .action(clientAction(
       async (client, name: string, opts: AddOptions) => client.call<PoolView>('provider_addPool', specFromOptions(name, opts)),
       (pool, render) => `offering ${pool.cpi}\n${renderPools([pool], render)}`

@@ -12,6 +12,8 @@ import { HoldNotFoundError, NoCapacityError, UnknownPoolError } from '../../ledg
 import { agreementHash, leaseIdFor, signAgreement, verifyAgreementSignature } from '../agreement.ts'
 import type { LeaseChannel } from '../channel.ts'
 import type { AccessRequest, ProvisionLease } from '../../provision/types.ts'
+import { ProvisionNoCapacityError } from '../../provision/errors.ts'
+import type { SlurmPoolSpec } from '../../config/pool-schema.ts'
 import { accessHash, checkAccessPolicy, decodeAccessRequest, isAccessRefusal } from '../access-request.ts'
 import { ACCESS_MAX_BYTES, HOLD_COMMIT_MARGIN_MS, REQUEST_ID_MAX_BYTES, REQUEST_ID_MIN_BYTES } from '../constants.ts'
 import { Agreement, type LeaseRequest, type SignedLease } from '../pb/lease.ts'
@@ -97,8 +99,15 @@ async function quoteUntilSettled (ctx: ProviderContext, channel: LeaseChannel, c
   const ttlMs = ctx.config.quoteTtlSec * 1000
   let expiresAt: number
   let devices: number[]
+  if (terms.pool.slurm != null) {
+    // Slurm is the authority on free GPUs: what it has now (another job may have taken some) bounds the hold
+    await ctx.inventory.refreshSlurm()
+    const fresh = ctx.inventory.get(terms.pool.name)
+    if (fresh == null) return sendReject(channel, RejectCode.NO_CAPACITY, `Slurm has no usable GPU for pool ${terms.pool.name} now`)
+    terms = { ...terms, pool: fresh }
+  }
   try {
-    ({ expiresAt, devices } = await ctx.ledger.hold({ id: terms.leaseId, pool: terms.pool.name, gpus: req.gpus, ttlMs }))
+    ({ expiresAt, devices } = await ctx.ledger.hold({ id: terms.leaseId, pool: terms.pool.name, gpus: req.gpus, ttlMs, countOnly: terms.pool.slurm != null }))
   } catch (err) {
     if (err instanceof NoCapacityError) return sendReject(channel, RejectCode.NO_CAPACITY, err.message)
     if (err instanceof UnknownPoolError) return sendReject(channel, RejectCode.UNKNOWN_POOL, err.message)
@@ -154,21 +163,29 @@ async function quoteUntilSettled (ctx: ProviderContext, channel: LeaseChannel, c
 /** What the provisioner gets: the lease's devices (with what the pool knows of them) and its share of the pool's CPUs and RAM. */
 function provisionLease (pool: Pool, agreement: Agreement, devices: number[], access: AccessRequest): ProvisionLease {
   // a fraction, never rounded down to 0 (which would mean no limit): 4 cores over 8 GPUs is 0.5 a GPU
-  const share = (amount: number): number => Math.round(amount * devices.length / pool.gpus * 100) / 100
+  const share = (amount: number): number => Math.round(amount * agreement.gpus / pool.gpus * 100) / 100
+  const slurm = pool.slurm == null ? undefined : selection(pool.slurm)
   return {
     leaseId: agreement.leaseId,
     cpi: agreement.cpi,
     pool: pool.name,
     consumer: agreement.consumer,
     vendor: pool.vendor,
+    gpus: agreement.gpus,
     devices: devices.map(index => pool.devices.find(d => d.index === index) ?? { index }),
     start: Number(agreement.start),
     end: Number(agreement.end),
     cpuCores: share(pool.cpuCores),
     ramGib: share(pool.ramGib),
     // a container pool's default image is the first it allows
-    access: pool.provisioner === 'container' ? { ...access, image: access.image ?? pool.images[0] } : access
+    access: pool.provisioner === 'container' ? { ...access, image: access.image ?? pool.images[0] } : access,
+    ...(slurm != null ? { slurm } : {})
   }
+}
+
+/** A Slurm pool's selection, without its last reading. */
+function selection ({ partition, gresType, feature, account }: NonNullable<Pool['slurm']>): SlurmPoolSpec {
+  return { partition, ...(gresType != null ? { gresType } : {}), ...(feature != null ? { feature } : {}), ...(account != null ? { account } : {}) }
 }
 
 /** Provisioning, synced commit, Grant: in that order, so a Grant is only ever sent for a lease on disk that can be reached. */
@@ -194,7 +211,8 @@ async function grant (ctx: ProviderContext, channel: LeaseChannel, lease: Signed
     }
   } catch (err) {
     ctx.log.warn('provisioning failed; lease refused', { lease: terms.leaseId, provisioner: kind, error: (err as Error).message })
-    return sendReject(channel, RejectCode.START_FAILED, (err as Error).message)
+    // a scheduler that would not give the GPUs (Slurm, busy with other jobs) is a lack of capacity, not a fault
+    return sendReject(channel, err instanceof ProvisionNoCapacityError ? RejectCode.NO_CAPACITY : RejectCode.START_FAILED, (err as Error).message)
   }
   try {
     await ctx.ledger.commit({

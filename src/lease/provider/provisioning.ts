@@ -11,15 +11,17 @@
  * - reconcile(), after the ledger and the inventory started: whatever a
  *   provisioner holds for a lease that is not live is removed (a provider
  *   killed mid-grant leaves nothing), and a live lease whose account or
- *   container is gone is provisioned again, or reported.
+ *   container is gone is provisioned again, or reported. A lease of a
+ *   provisioner that does not restore (Slurm) whose allocation is gone is
+ *   ended with the reason, there and every auditIntervalMs after.
  * Calls for one lease run one after another, never side by side.
  */
 import type { Startable } from '@libp2p/interface'
-import type { ProvisionerKind } from '../../config/pool-schema.ts'
+import { PROVISIONER_KINDS, type ProvisionerKind } from '../../config/pool-schema.ts'
 import type { Ledger } from '../../ledger/ledger.ts'
 import type { LeaseEntry } from '../../ledger/types.ts'
 import type { Logger } from '../../log/logger.ts'
-import { ProvisionFailedError } from '../../provision/errors.ts'
+import { ProvisionFailedError, ProvisionNoCapacityError } from '../../provision/errors.ts'
 import type { Access, Provisioner, ProvisionLease } from '../../provision/types.ts'
 import { provisionedLease, type ProviderLeaseData } from './context.ts'
 
@@ -30,6 +32,11 @@ export function assumedState (entry: Pick<LeaseEntry, 'status'>): ProvisionState
   return entry.status === 'active' ? 'provisioned' : 'removed'
 }
 export type ProvisionState = typeof PROVISION_STATES[number]
+
+/** A count of 0 for each provisioner. */
+export function noLeases (): Record<ProvisionerKind, number> {
+  return Object.fromEntries(PROVISIONER_KINDS.map(kind => [kind, 0])) as Record<ProvisionerKind, number>
+}
 
 /** Why a provisioning step failed: a closed set, for metric labels. */
 export const PROVISION_FAILURES = ['start', 'timeout', 'extend', 'stop', 'restore', 'list'] as const
@@ -50,6 +57,8 @@ export interface ProvisioningInit {
   provisioners: Readonly<Record<ProvisionerKind, Provisioner>>
   /** How long a start, extend or stop may take before it is aborted. */
   timeoutMs: number
+  /** How often leases of provisioners that do not restore are checked for a lost allocation; 0: only at reconcile. */
+  auditIntervalMs?: number
   observer?: ProvisioningObserver
 }
 
@@ -68,6 +77,8 @@ export class Provisioning implements Startable {
   /** The step running for each lease: the next waits for it. */
   private readonly queues = new Map<string, Promise<unknown>>()
   private unsubscribe?: () => void
+  private auditTimer?: NodeJS.Timeout
+  private auditing?: Promise<void>
 
   constructor (components: ProvisioningComponents, init: ProvisioningInit) {
     this.ledger = components.ledger
@@ -89,6 +100,9 @@ export class Provisioning implements Startable {
   async stop (): Promise<void> {
     this.unsubscribe?.()
     this.unsubscribe = undefined
+    clearInterval(this.auditTimer)
+    this.auditTimer = undefined
+    await this.auditing
     await Promise.allSettled([...this.queues.values()])
   }
 
@@ -100,7 +114,7 @@ export class Provisioning implements Startable {
 
   /** Leases in the `provisioned` or `restored` state, by provisioner. */
   counts (): Record<ProvisionerKind, number> {
-    const counts: Record<ProvisionerKind, number> = { hook: 0, ssh: 0, container: 0 }
+    const counts = noLeases()
     for (const s of this.states.values()) if (s.state === 'provisioned' || s.state === 'restored') counts[s.kind]++
     return counts
   }
@@ -123,7 +137,8 @@ export class Provisioning implements Startable {
         this.init.observer?.failed(kind, timedOut ? 'timeout' : 'start')
         this.set(lease.leaseId, kind, 'failed', (err as Error).message)
         await this.stopQuietly(kind, lease)
-        throw err instanceof ProvisionFailedError ? err : new ProvisionFailedError((err as Error).message, { cause: err })
+        // a scheduler's refusal stays one: the lease is refused NO_CAPACITY, not START_FAILED
+        throw err instanceof ProvisionFailedError || err instanceof ProvisionNoCapacityError ? err : new ProvisionFailedError((err as Error).message, { cause: err })
       }
     })
   }
@@ -180,12 +195,57 @@ export class Provisioning implements Startable {
       }
       for (const { kind: leaseKind, lease, entry } of live.values()) {
         if (leaseKind !== kind) continue
-        // a hook's work is invisible to the daemon: it is neither listed nor restored
-        if (kind === 'hook' || heldSet.has(lease.leaseId)) {
+        // a hook's work is invisible to the daemon: it is neither listed nor restored; a
+        // provisioner that does not restore has its lost leases ended by audit()
+        if (kind === 'hook' || heldSet.has(lease.leaseId) || provisioner.restores === false) {
           this.set(lease.leaseId, kind, 'provisioned')
           continue
         }
         await this.restore(kind, lease, entry)
+      }
+    }
+    await this.audit()
+    const every = this.init.auditIntervalMs ?? 0
+    if (every > 0 && this.unsubscribe != null && this.auditTimer == null && this.nonRestoring().length > 0) {
+      this.auditTimer = setInterval(() => { this.auditing ??= this.audit().finally(() => { this.auditing = undefined }) }, every)
+      this.auditTimer.unref()
+    }
+  }
+
+  /** The provisioners whose lost allocations end their leases. */
+  private nonRestoring (): Array<[ProvisionerKind, Provisioner]> {
+    return (Object.entries(this.init.provisioners) as Array<[ProvisionerKind, Provisioner]>).filter(([, p]) => p.restores === false && p.allocated != null)
+  }
+
+  /**
+   * Ends the live leases whose allocation is gone (a Slurm job cancelled by
+   * an operator, its node failed). Only leases live before the listing began
+   * and with no step in flight are judged: a lease is committed only after
+   * its allocation exists, so such a lease missing from the list lost it.
+   */
+  private async audit (): Promise<void> {
+    for (const [kind, provisioner] of this.nonRestoring()) {
+      const judged = this.ledger.activeLeases().filter(entry => provisionedLease(entry)?.kind === kind && !this.queues.has(entry.id))
+      if (judged.length === 0) continue
+      let held: Set<string>
+      try {
+        held = new Set(await this.bounded(signal => (provisioner.allocated as NonNullable<Provisioner['allocated']>)(signal), `listing of the ${kind} allocations`))
+      } catch (err) {
+        this.init.observer?.failed(kind, 'list')
+        this.log.warn('cannot list a provisioner\'s allocations; its leases are not checked', { provisioner: kind, error: (err as Error).message })
+        continue
+      }
+      for (const entry of judged) {
+        if (held.has(entry.id) || this.queues.has(entry.id)) continue
+        const reason = `its ${kind} allocation is gone (cancelled or failed outside cpnet)`
+        this.set(entry.id, kind, 'missing', reason)
+        this.log.error('a live lease lost its allocation; ending it', { provisioner: kind, lease: entry.id })
+        try {
+          await this.ledger.release(entry.id, reason)
+        } catch (err) {
+          // it ended meanwhile (released, expired): nothing left to do
+          this.log.debug('the lease ended before its lost allocation could end it', { lease: entry.id, error: (err as Error).message })
+        }
       }
     }
   }

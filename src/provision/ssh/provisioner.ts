@@ -78,7 +78,12 @@ export class SshProvisioner implements Provisioner {
     this.log = init.logger ?? silentLogger()
   }
 
-  async start (lease: ProvisionLease, signal: AbortSignal): Promise<SshAccess> {
+  /**
+   * `sessionEnv` replaces the devices' variables in the account's sessions
+   * (the Slurm provisioner sets SLURM_JOB_ID there instead: its GPUs are on
+   * the job's nodes, not this host).
+   */
+  async start (lease: ProvisionLease, signal: AbortSignal, sessionEnv?: Record<string, string>): Promise<SshAccess> {
     checkLeaseId(lease.leaseId)
     return await this.oneAtATime(lease.leaseId, async () => {
       const programs = await this.requirePrograms()
@@ -91,7 +96,7 @@ export class SshProvisioner implements Provisioner {
       const limits = { timeoutMs: this.timeoutMs, signal }
       let step = 'building authorized_keys'
       try {
-        const keys = this.keysFile(lease)
+        const keys = this.keysFile(lease, sessionEnv)
         throwIfAborted(signal)
         step = before == null ? 'creating the account' : 'restoring the account'
         if (before == null) await createAccount(programs, this.accountSpec(name), lease.leaseId, limits)
@@ -114,7 +119,7 @@ export class SshProvisioner implements Provisioner {
     })
   }
 
-  async extend (lease: ProvisionLease, signal: AbortSignal): Promise<SshAccess> {
+  async extend (lease: ProvisionLease, signal: AbortSignal, sessionEnv?: Record<string, string>): Promise<SshAccess> {
     checkLeaseId(lease.leaseId)
     return await this.oneAtATime(lease.leaseId, async () => {
       const programs = await this.requirePrograms()
@@ -125,7 +130,7 @@ export class SshProvisioner implements Provisioner {
         throw new ProvisionFailedError(`ssh lease ${lease.leaseId}: there is no account ${name} to extend`)
       }
       try {
-        await writeKeysFile(programs, account, this.keysFile(lease), { timeoutMs: this.timeoutMs, signal })
+        await writeKeysFile(programs, account, this.keysFile(lease, sessionEnv), { timeoutMs: this.timeoutMs, signal })
       } catch (err) {
         throw new ProvisionFailedError(`ssh lease ${lease.leaseId}: rewriting ~/.ssh/authorized_keys failed: ${(err as Error).message}`, { cause: err })
       }
@@ -180,11 +185,11 @@ export class SshProvisioner implements Provisioner {
     return this.programs
   }
 
-  private keysFile (lease: ProvisionLease): string {
+  private keysFile (lease: ProvisionLease, sessionEnv?: Record<string, string>): string {
     if (lease.access.sshKeys.length === 0) throw new ProvisionFailedError('the access request has no SSH key, so nobody could log in')
-    const devices = deviceEnv(lease, 'hostIndices')
+    const devices = sessionEnv ?? deviceEnv(lease, 'hostIndices')
     const clash = Object.keys(lease.access.env).find(name => name in devices)
-    if (clash != null) throw new ProvisionFailedError(`the access request sets ${clash}, which the lease's devices set`)
+    if (clash != null) throw new ProvisionFailedError(`the access request sets ${clash}, which the provider sets for the lease`)
     return authorizedKeys(lease.access.sshKeys, lease.end, { ...devices, ...lease.access.env })
   }
 

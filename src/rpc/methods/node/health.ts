@@ -27,7 +27,8 @@ const HEALTH_REASONS = {
   ALONE: 'degraded',
   FEW_PEERS: 'degraded',
   NO_DHT_PEERS: 'degraded',
-  GPU_DETECTION_FAILED: 'degraded'
+  GPU_DETECTION_FAILED: 'degraded',
+  SLURM_UNREADABLE: 'degraded'
 } as const satisfies Record<string, Exclude<HealthLevel, 'ok'>>
 type HealthReasonCode = keyof typeof HEALTH_REASONS
 
@@ -62,6 +63,7 @@ export async function healthReport (components: Pick<RpcComponents, 'node' | 'co
   const running = components.node.status === 'running'
   // the parts are read before the await below, across which the node may begin to stop (and drop them)
   const detection = running ? components.inventory.detection : undefined
+  const slurm = running ? components.inventory.slurm : undefined
   const libp2p = running ? components.libp2p : undefined
   const peers = libp2p?.getPeers().length ?? 0
   const dhtPeers = libp2p != null ? await countDhtPeers(libp2p, dht.protocol) : 0
@@ -81,6 +83,9 @@ export async function healthReport (components: Pick<RpcComponents, 'node' | 'co
     if (detection?.error != null) reasons.push(reason('GPU_DETECTION_FAILED', detection.gpus > 0
       ? `GPU re-detection failed, the ${detection.gpus} GPUs detected before are still offered: ${detection.error}`
       : `GPU detection failed, only declared pools are offered: ${detection.error}`))
+    for (const pool of slurm ?? []) {
+      if (pool.error != null) reasons.push(reason('SLURM_UNREADABLE', `Slurm pool ${pool.pool} cannot be read, ${pool.total > 0 ? `its last reading (${plural(pool.total, 'GPU')}) is still offered` : 'so it is not offered'}: ${pool.error}`))
+    }
   }
   const level: HealthLevel = reasons.some(r => r.level === 'failing') ? 'failing' : reasons.length > 0 ? 'degraded' : 'ok'
   return { level, reasons, status: components.node.status, peers, dhtPeers, minPeers: network.minPeers, uptimeSec: Math.round(components.node.uptimeSeconds) }

@@ -30,7 +30,15 @@ export const PoolViewSchema = Type.Object({
   floorPerGpuHour: Type.String({ description: 'The floor as a decimal string, as the CLI takes it' }),
   minLeaseSec: Type.Integer({ description: 'Shortest lease granted, seconds' }),
   maxLeaseSec: Type.Integer({ description: 'Longest lease granted, seconds' }),
-  provisioner: Type.Union(PROVISIONER_KINDS.map(k => Type.Literal(k)), { description: 'How a lease is handed over: hook, ssh or container (docs/PROVIDER.md)' }),
+  provisioner: Type.Union(PROVISIONER_KINDS.map(k => Type.Literal(k)), { description: 'How a lease is handed over: hook, ssh, container or slurm (docs/PROVIDER.md)' }),
+  slurm: Type.Optional(Type.Object({
+    partition: Type.String(),
+    gresType: Type.Optional(Type.String()),
+    feature: Type.Optional(Type.String()),
+    account: Type.Optional(Type.String()),
+    usable: Type.Integer({ description: 'GPUs cpnet may lease now: free in Slurm or in cpnet\'s own jobs' }),
+    nodes: Type.Array(Type.String(), { description: 'The nodes with the selection\'s GPUs that take jobs now' })
+  }, { description: 'A Slurm pool: its selection and what Slurm had at the last reading (gpus: GPUs on usable nodes)' })),
   images: Type.Array(Type.String(), { description: 'Container pools: the images a consumer may ask for, the default first; empty otherwise' }),
   offered: Type.Boolean({ description: 'A signed offer for the pool is being served' })
 }, { title: 'Pool', description: 'A pool of this node as provider_pools, provider_addPool and provider_setPrice return it.' })
