@@ -93,8 +93,8 @@ export class Inventory implements Startable {
   private readonly slurmReadings = new Map<string, SlurmCapacity>()
   private readonly slurmStatus = new Map<string, SlurmPoolStatus>()
   private slurmTimer?: NodeJS.Timeout
-  /** The Slurm refresh in flight: a second caller waits for it rather than asking Slurm twice. */
-  private slurmRefreshing?: Promise<void>
+  /** The Slurm refresh in flight and when it began: a caller who asked later than that waits for the next. */
+  private slurmRefreshing?: { since: number, done: Promise<void> }
   private stopped = false
 
   constructor (components: InventoryComponents, init: InventoryInit) {
@@ -142,7 +142,7 @@ export class Inventory implements Startable {
     this.slurmTimer = undefined
     // a re-detection in flight sees the timer gone and changes nothing
     await this.redetecting
-    await this.slurmRefreshing
+    await this.slurmRefreshing?.done
     this.unsubscribeCapacity?.()
     this.unsubscribeCapacity = undefined
   }
@@ -158,18 +158,27 @@ export class Inventory implements Startable {
 
   /**
    * Reads the Slurm pools' GPUs again now and applies what changed (a lease
-   * request's check of what Slurm can give, before its hold). A refresh in
-   * flight is joined, not repeated. Never throws: a failed reading keeps the
-   * one before and is in `slurm`.
+   * request's check of what Slurm can give, before its hold). A refresh that
+   * began after the call is joined; one that began before it (its reading may
+   * predate a job submitted since) is waited for, then another is made. Never
+   * throws: a failed reading keeps the one before and is in `slurm`.
    */
   async refreshSlurm (): Promise<void> {
-    if (this.slurmRefreshing != null) return this.slurmRefreshing
-    if (this.stopped || this.slurmSpecs().length === 0) return
-    this.slurmRefreshing = (async () => {
+    const asked = Date.now()
+    for (;;) {
+      if (this.stopped || this.slurmSpecs().length === 0) return
+      const running = this.slurmRefreshing
+      if (running == null) break
+      await running.done
+      if (running.since >= asked) return
+    }
+    const since = Date.now()
+    const done: Promise<void> = (async () => {
       await this.readSlurm()
       if (!this.stopped) this.apply(this.merge())
-    })().finally(() => { this.slurmRefreshing = undefined })
-    return this.slurmRefreshing
+    })().finally(() => { if (this.slurmRefreshing?.done === done) this.slurmRefreshing = undefined })
+    this.slurmRefreshing = { since, done }
+    return await done
   }
 
   list (): Pool[] {
@@ -289,6 +298,8 @@ export class Inventory implements Startable {
       try {
         if (cluster == null) throw new Error('the node has no Slurm cluster to read')
         const reading = await cluster.read(selector)
+        // readings may finish out of order (a refresh beside a pool added over RPC): the newest stands
+        if (reading.at < (this.slurmStatus.get(spec.name)?.at ?? 0)) return
         const nodes = reading.nodes.filter(n => n.usable).map(n => n.name)
         const capacity = { total: reading.total, usable: reading.free + reading.cpnetGpus, nodes }
         this.slurmReadings.set(spec.name, capacity)

@@ -220,7 +220,7 @@ export class CpnetNode {
     const seqs = new SeqStore({ db, logger })
     const ledger = this._ledger = new Ledger({ db, logger })
     // one view of the Slurm cluster for the pools it sizes and the leases it allocates
-    const slurm = slurmCluster(config.provider.slurm)
+    const slurm = slurmCluster(config)
     const provisioning = this._provisioning = new Provisioning({ ledger, logger }, {
       provisioners: buildProvisioners(config.lease, { stateDir: this.repo.layout.provision, logger, slurm }),
       timeoutMs: config.lease.provisionTimeoutSec * 1000,

@@ -11,6 +11,7 @@ import { ContainerProvisioner } from '../provision/container/provisioner.ts'
 import { HookProvisioner } from '../provision/hook.ts'
 import { SlurmProvisioner } from '../provision/slurm/provisioner.ts'
 import { SshProvisioner } from '../provision/ssh/provisioner.ts'
+import { accountName } from '../provision/ssh/accounts.ts'
 import type { Provisioner } from '../provision/types.ts'
 import { SlurmCluster } from '../slurm/cluster.ts'
 
@@ -22,9 +23,11 @@ export interface ProvisionerDeps {
   slurm: SlurmCluster
 }
 
-/** The Slurm cluster of provider.slurm; nothing is run until a Slurm pool needs it. */
-export function slurmCluster (config: Config['provider']['slurm']): SlurmCluster {
-  return new SlurmCluster({ conf: config.conf, binDir: config.binDir, output: config.output, timeoutMs: config.commandTimeoutSec * 1000 })
+/** The Slurm cluster of provider.slurm, whose cpnet jobs are those of the lease accounts; nothing is run until a Slurm pool needs it. */
+export function slurmCluster (config: Pick<Config, 'provider' | 'lease'>): SlurmCluster {
+  const { slurm } = config.provider
+  const prefix = config.lease.slurm.userPrefix
+  return new SlurmCluster({ conf: slurm.conf, binDir: slurm.binDir, output: slurm.output, timeoutMs: slurm.commandTimeoutSec * 1000, leaseUser: leaseId => accountName(prefix, leaseId) })
 }
 
 export function buildProvisioners (config: Config['lease'], deps: ProvisionerDeps): Record<ProvisionerKind, Provisioner> {
@@ -38,7 +41,8 @@ export function buildProvisioners (config: Config['lease'], deps: ProvisionerDep
     // the Slurm leases' login accounts are the ssh provisioner's, behind the same sshd, under their own prefix
     slurm: new SlurmProvisioner({
       cluster: deps.slurm,
-      accounts: new SshProvisioner({ ...ssh, userPrefix: slurm.userPrefix, commandTimeoutMs, logger: deps.logger }),
+      // no supplementary groups: the login node's device nodes are not the lease's GPUs
+      accounts: new SshProvisioner({ ...ssh, userPrefix: slurm.userPrefix, groups: [], commandTimeoutMs, logger: deps.logger }),
       immediateSec: slurm.immediateSec,
       logger: deps.logger
     })

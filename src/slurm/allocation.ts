@@ -7,16 +7,19 @@
  */
 import type { SlurmCli, SlurmRunOptions } from './cli.ts'
 import { SlurmCommandError, SlurmNoResourcesError } from './errors.ts'
-import { jobName, listJobs, type SlurmJob } from './jobs.ts'
-import type { SlurmSelector, SlurmOutput } from './nodes.ts'
+import { jobName, type SlurmJob } from './jobs.ts'
+import type { SlurmSelector } from './nodes.ts'
 
 export interface AllocationRequest extends SlurmSelector {
   leaseId: string
   /** The Unix user the job is allocated by and for (salloc runs as this user). */
   user: string
   gpus: number
-  /** The job's time limit, seconds (rounded up by Slurm's format to whole seconds). */
+  /** The job's time limit, seconds (Slurm keeps whole minutes: rounded up; cpnet cancels the job at the lease's end). */
   timeLimitSec: number
+  /** CPU cores and memory (MiB) per GPU, where the pool states them; Slurm's defaults otherwise. */
+  cpusPerGpu?: number
+  memPerGpuMib?: number
   /** Slurm account (bank) to charge; Slurm's default for the user without it. */
   account?: string
   /** How long salloc waits for the resources before refusing; seconds, at least 1. */
@@ -30,8 +33,13 @@ export function slurmDuration (seconds: number): string {
   return `${Math.floor(s / 86_400)}-${pad(Math.floor(s / 3600) % 24)}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`
 }
 
-/** salloc's words for "not now": the partition is busy, too small, or the nodes are down. */
-const NO_RESOURCES = /Unable to allocate resources|Requested node configuration is not available|immediate|Nodes required for job are DOWN|Resource temporarily unavailable|Job violates accounting|Requested partition configuration not available/i
+/**
+ * salloc's words for "not now" (the GPUs are in other jobs, the nodes are
+ * down): NO_CAPACITY. Anything else, e.g. "Requested node configuration is
+ * not available" for a GRES type or feature no node has, or an invalid
+ * account, is the pool's configuration, and fails the start with Slurm's words.
+ */
+const NO_RESOURCES = /Requested nodes are busy|Nodes required for job are DOWN|Resource temporarily unavailable|Immediate execution impossible|queued and waiting/i
 
 /** salloc's "Granted job allocation 42". */
 const GRANTED = /Granted job allocation (\d+)/
@@ -45,7 +53,8 @@ export async function allocate (cli: SlurmCli, req: AllocationRequest, options: 
     `--partition=${req.partition}`,
     `--gpus=${gpus}`,
     `--time=${slurmDuration(req.timeLimitSec)}`,
-    '--quiet',
+    ...(req.cpusPerGpu != null ? [`--cpus-per-gpu=${req.cpusPerGpu}`] : []),
+    ...(req.memPerGpuMib != null ? [`--mem-per-gpu=${req.memPerGpuMib}M`] : []),
     ...(req.feature != null ? [`--constraint=${req.feature}`] : []),
     ...(req.account != null ? [`--account=${req.account}`] : [])
   ]
@@ -59,16 +68,8 @@ export async function allocate (cli: SlurmCli, req: AllocationRequest, options: 
     throw err
   }
   const id = GRANTED.exec(stderr)?.[1]
-  if (id != null) return Number(id)
-  // --quiet may hide the message: the job is found by its name
-  const found = await findJob(cli, 'text', req.leaseId, options)
-  if (found == null) throw new SlurmCommandError(`salloc said nothing of an allocation for lease ${req.leaseId}: ${stderr.trim()}`)
-  return found.id
-}
-
-/** The lease's live job, if Slurm has one. */
-export async function findJob (cli: SlurmCli, output: SlurmOutput, leaseId: string, options: SlurmRunOptions = {}): Promise<SlurmJob | undefined> {
-  return (await listJobs(cli, output, options)).find(j => j.leaseId === leaseId)
+  if (id == null) throw new SlurmCommandError(`salloc said nothing of an allocation for lease ${req.leaseId}: ${stderr.trim()}`)
+  return Number(id)
 }
 
 /** Sets a job's time limit, counted from its start, so that it ends at `endMs`. */
@@ -77,12 +78,7 @@ export async function setTimeLimit (cli: SlurmCli, job: Pick<SlurmJob, 'id' | 's
   await cli.run('scontrol', ['update', `JobId=${job.id}`, `TimeLimit=${slurmDuration((endMs - start) / 1000)}`], options)
 }
 
-/** Cancels a job; one already gone is not an error. */
-export async function cancel (cli: SlurmCli, jobId: number, options: SlurmRunOptions = {}): Promise<void> {
-  try {
-    await cli.run('scancel', [String(jobId)], options)
-  } catch (err) {
-    if (err instanceof SlurmCommandError && /Invalid job id|already completing or completed|Job has already finished/i.test(err.said)) return
-    throw err
-  }
+/** Cancels every job of a user (a lease's login account: its own salloc and sbatch too). */
+export async function cancelUserJobs (cli: SlurmCli, user: string, options: SlurmRunOptions = {}): Promise<void> {
+  await cli.run('scancel', [`--user=${user}`], options)
 }

@@ -12,6 +12,7 @@ export const SLURM_PROGRAMS = ['sinfo', 'squeue', 'scontrol', 'salloc', 'scancel
 export type SlurmProgram = typeof SLURM_PROGRAMS[number]
 
 const DEFAULT_TIMEOUT_MS = 30_000
+const DEFAULT_PATH = '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin'
 
 export interface SlurmCliInit {
   /** slurm.conf to use ('' = Slurm's own default, or SLURM_CONF of the daemon's environment). */
@@ -52,8 +53,10 @@ export class SlurmCli {
   async run (program: SlurmProgram, args: readonly string[], options: SlurmRunOptions = {}): Promise<{ stdout: string, stderr: string }> {
     const path = this.binDir === '' ? program : join(this.binDir, program)
     const argv = options.user == null ? [path, ...args] : ['runuser', '-u', options.user, '--', path, ...args]
+    // a command run as a lease's user gets only what Slurm needs: that user may read its environment
+    const env = options.user == null ? { ...process.env, ...this.env } : { PATH: process.env.PATH ?? DEFAULT_PATH, ...this.env }
     try {
-      return await runCommand(argv, { timeoutMs: this.timeoutMs, signal: options.signal, env: { ...process.env, ...this.env } })
+      return await runCommand(argv, { timeoutMs: this.timeoutMs, signal: options.signal, env })
     } catch (err) {
       const failed = new SlurmCommandError((err as Error).message, { cause: err })
       if (err instanceof CommandFailedError) failed.said = err.stderr.trim()

@@ -1,9 +1,11 @@
 /**
  * One Slurm cluster as the provider's node sees it: the GPUs a pool's
- * selection (partition, GRES type, feature) has, how many are free, and how
- * many cpnet's own jobs hold. JSON output is used where the cluster's Slurm
- * has it; `auto` asks once and falls back to text for good when the commands
- * do not know --json.
+ * selection (partition, GRES type, feature) has, how many are free, and
+ * cpnet's own jobs. A job is cpnet's when it is named `cpnet-<lease id>` and
+ * belongs to that lease's login account: a job anyone else names so is
+ * someone else's. JSON output is used where the cluster's Slurm has it;
+ * `auto` asks once per reader (nodes, jobs) and falls back to text for good
+ * when the command does not know --json or lays its JSON out otherwise.
  */
 import { SlurmCli, type SlurmCliInit, type SlurmRunOptions } from './cli.ts'
 import { SlurmCommandError } from './errors.ts'
@@ -14,6 +16,8 @@ export type SlurmOutputChoice = SlurmOutput | 'auto'
 
 export interface SlurmClusterInit extends SlurmCliInit {
   output?: SlurmOutputChoice
+  /** The Unix user a lease's job belongs to (its login account). */
+  leaseUser: (leaseId: string) => string
 }
 
 /** What a pool's selection has now. */
@@ -23,7 +27,7 @@ export interface SlurmReading {
   total: number
   /** Of those, in no job. */
   free: number
-  /** Of those, in cpnet's jobs (one per lease). */
+  /** Of those, in cpnet's jobs of the selection's partition. */
   cpnetGpus: number
   /** unix ms when the reading began. */
   at: number
@@ -32,51 +36,61 @@ export interface SlurmReading {
 /** Slurm's words for an option it does not have (a version before --json) or JSON it cannot write (no serializer plugin). */
 const NO_SUCH_OPTION = /unrecognized option|invalid option|unknown option|illegal option|serializer|data_parser/i
 
+type Reader = 'nodes' | 'jobs'
+
 export class SlurmCluster {
   readonly cli: SlurmCli
-  private output: SlurmOutputChoice
+  private readonly leaseUser: (leaseId: string) => string
+  private readonly output: Record<Reader, SlurmOutputChoice>
 
-  constructor (init: SlurmClusterInit = {}) {
+  constructor (init: SlurmClusterInit) {
     this.cli = new SlurmCli(init)
-    this.output = init.output ?? 'auto'
+    this.leaseUser = init.leaseUser
+    const output = init.output ?? 'auto'
+    this.output = { nodes: output, jobs: output }
   }
 
   /** Reads the selection's nodes and cpnet's jobs on them. */
   async read (selector: SlurmSelector, options: SlurmRunOptions = {}): Promise<SlurmReading> {
     const at = Date.now()
     const [raw, jobs] = await Promise.all([
-      this.withOutput(output => readNodes(this.cli, output, options)),
-      this.jobs(options)
+      this.withOutput('nodes', output => readNodes(this.cli, output, options)),
+      this.cpnetJobs(options)
     ])
     const gpus = partitionGpus(raw, selector)
     const usable = new Set(gpus.nodes.filter(n => n.usable).map(n => n.name))
     let cpnetGpus = 0
     for (const job of jobs) {
-      if (job.leaseId == null) continue
+      if (job.partition !== selector.partition) continue
       for (const node of job.nodes) if (usable.has(node.node)) cpnetGpus += node.gpus.length
     }
     return { nodes: gpus.nodes, total: gpus.total, free: gpus.free, cpnetGpus: Math.min(cpnetGpus, gpus.total - gpus.free), at }
   }
 
-  /** Every live job of the cluster. */
-  async jobs (options: SlurmRunOptions = {}): Promise<SlurmJob[]> {
-    return this.withOutput(output => listJobs(this.cli, output, options))
+  /** cpnet's live jobs: named for a lease and owned by its login account. */
+  async cpnetJobs (options: SlurmRunOptions = {}): Promise<Array<SlurmJob & { leaseId: string }>> {
+    return (await this.jobs(options)).filter((j): j is SlurmJob & { leaseId: string } => j.leaseId != null && j.user === this.leaseUser(j.leaseId))
   }
 
-  /** The output form the commands are asked for now ('auto' until the first answer). */
-  get outputForm (): SlurmOutputChoice {
-    return this.output
+  /** Every live job of one user (a lease's account runs its own salloc and sbatch too). */
+  async jobsOf (user: string, options: SlurmRunOptions = {}): Promise<SlurmJob[]> {
+    return (await this.jobs(options)).filter(j => j.user === user)
   }
 
-  private async withOutput<T> (read: (output: SlurmOutput) => Promise<T>): Promise<T> {
-    if (this.output !== 'auto') return read(this.output)
+  private async jobs (options: SlurmRunOptions): Promise<SlurmJob[]> {
+    return await this.withOutput('jobs', output => listJobs(this.cli, output, options))
+  }
+
+  private async withOutput<T> (reader: Reader, read: (output: SlurmOutput) => Promise<T>): Promise<T> {
+    const chosen = this.output[reader]
+    if (chosen !== 'auto') return read(chosen)
     try {
       const result = await read('json')
-      this.output = 'json'
+      this.output[reader] = 'json'
       return result
     } catch (err) {
-      if (!(err instanceof SlurmCommandError) || !NO_SUCH_OPTION.test(err.said)) throw err
-      this.output = 'text'
+      if (!(err instanceof SlurmCommandError) || !(err.unknownShape || NO_SUCH_OPTION.test(err.said))) throw err
+      this.output[reader] = 'text'
       return read('text')
     }
   }

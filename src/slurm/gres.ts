@@ -3,6 +3,7 @@
  * `gpu:tesla:4(S:0-1)`, `gpu:2`, `gpu:a100:2(IDX:0,2),gpu:v100:1(IDX:3)`,
  * `gpu:tesla:0(IDX:N/A)`. Only GPUs matter to cpnet; other GRES are skipped.
  */
+import { splitOutside } from './lists.ts'
 
 /** One GRES entry of a node or job. */
 export interface Gres {
@@ -12,25 +13,6 @@ export interface Gres {
   count: number
   /** Device indices on the node, where Slurm printed them (IDX:…). */
   indices?: number[]
-}
-
-/** Splits at commas outside parentheses: `gpu:a:2(IDX:0,1),gpu:b:1` is two entries. */
-function entries (text: string): string[] {
-  const out: string[] = []
-  let depth = 0
-  let current = ''
-  for (const ch of text) {
-    if (ch === '(') depth++
-    else if (ch === ')') depth = Math.max(0, depth - 1)
-    if (ch === ',' && depth === 0) {
-      out.push(current)
-      current = ''
-    } else {
-      current += ch
-    }
-  }
-  out.push(current)
-  return out.map(e => e.trim()).filter(e => e !== '' && e !== '(null)' && e !== 'N/A')
 }
 
 /** `0-2,5` → [0, 1, 2, 5]; undefined for N/A or anything else. */
@@ -48,7 +30,7 @@ export function parseIndexList (text: string): number[] | undefined {
 export function parseGres (text: string | undefined): Gres[] {
   if (text == null) return []
   const out: Gres[] = []
-  for (const entry of entries(text)) {
+  for (const entry of splitOutside(text, '(', ')').filter(e => e !== 'N/A')) {
     const open = entry.indexOf('(')
     const head = open < 0 ? entry : entry.slice(0, open)
     const detail = open < 0 ? '' : entry.slice(open + 1, entry.lastIndexOf(')') < 0 ? undefined : entry.lastIndexOf(')'))

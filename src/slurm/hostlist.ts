@@ -3,25 +3,7 @@
  * ranges keep their zero padding (`gpu[01-03]`). Slurm prints them in
  * squeue and scontrol; cpnet needs the names one by one.
  */
-
-/** Splits at commas outside brackets. */
-function parts (list: string): string[] {
-  const out: string[] = []
-  let depth = 0
-  let current = ''
-  for (const ch of list) {
-    if (ch === '[') depth++
-    else if (ch === ']') depth--
-    if (ch === ',' && depth === 0) {
-      out.push(current)
-      current = ''
-    } else {
-      current += ch
-    }
-  }
-  out.push(current)
-  return out.map(p => p.trim()).filter(p => p !== '' && p !== '(null)')
-}
+import { splitOutside } from './lists.ts'
 
 function expandOne (part: string): string[] {
   const open = part.indexOf('[')
@@ -44,5 +26,5 @@ function expandOne (part: string): string[] {
 
 /** The host names of a Slurm host list, in its order. */
 export function expandHostlist (list: string): string[] {
-  return parts(list).flatMap(expandOne)
+  return splitOutside(list, '[', ']').flatMap(expandOne)
 }

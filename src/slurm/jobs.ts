@@ -5,9 +5,9 @@
  * `scontrol show job -d -o` (one job per line, the GPUs of each node).
  */
 import type { SlurmCli, SlurmRunOptions } from './cli.ts'
-import { SlurmCommandError } from './errors.ts'
 import { gpusOf, parseGres } from './gres.ts'
 import { expandHostlist } from './hostlist.ts'
+import { jsonArray } from './lists.ts'
 import { keyValues, type SlurmOutput } from './nodes.ts'
 
 /** Every cpnet job is named this and the lease id (32 hex). */
@@ -32,8 +32,8 @@ export interface SlurmJob {
   /** Set for cpnet's jobs. */
   leaseId?: string
   user: string
-  /** Slurm's word, upper case: PENDING, RUNNING, COMPLETING … */
-  state: string
+  /** Slurm's words, upper case: ['RUNNING'], or a base state and its flags (['CANCELLED', 'COMPLETING']). */
+  state: string[]
   partition: string
   nodes: JobNodeGpus[]
   /** GPUs allocated, on all its nodes. */
@@ -46,7 +46,7 @@ export interface SlurmJob {
 const LIVE_STATES = new Set(['PENDING', 'RUNNING', 'SUSPENDED', 'COMPLETING', 'CONFIGURING', 'RESIZING', 'REQUEUED', 'SIGNALING', 'STAGE_OUT', 'STOPPED'])
 
 export function isLive (job: Pick<SlurmJob, 'state'>): boolean {
-  return LIVE_STATES.has(job.state)
+  return job.state.some(word => LIVE_STATES.has(word))
 }
 
 function leaseIdOf (name: string): string | undefined {
@@ -76,23 +76,22 @@ function str (value: unknown): string {
   return ''
 }
 
+/** 22.05's `"RUNNING"`, 23.02's `["CANCELLED", "COMPLETING"]`, or scontrol's `CANCELLED+COMPLETING`. */
+function stateOf (value: unknown): string[] {
+  const words = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? value.split('+') : []
+  return words.map(w => w.trim().toUpperCase()).filter(w => w !== '')
+}
+
 /** squeue --json's jobs. */
 export function jobsFromSqueueJson (json: string): SlurmJob[] {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(json)
-  } catch (err) {
-    throw new SlurmCommandError(`squeue --json printed something that is not JSON: ${(err as Error).message}`)
-  }
-  const jobs = (parsed as { jobs?: unknown }).jobs
-  if (!Array.isArray(jobs)) throw new SlurmCommandError('squeue --json printed no jobs array')
-  return jobs.map((j: Record<string, unknown>) => {
+  const jobs = jsonArray(json, 'squeue --json', 'jobs')
+  return jobs.map(j => {
     const gres = Array.isArray(j.gres_detail) ? j.gres_detail.filter((g): g is string => typeof g === 'string') : []
     return job({
       id: num(j.job_id),
       name: str(j.name),
       user: str(j.user_name),
-      state: str(j.job_state).toUpperCase(),
+      state: stateOf(j.job_state),
       partition: str(j.partition),
       nodes: nodeGpus(str(j.nodes), gres),
       startTime: num(j.start_time) * 1000
@@ -116,16 +115,16 @@ export function jobsFromScontrol (output: string): SlurmJob[] {
     const nodes: JobNodeGpus[] = []
     for (const [i, [key, value]] of pairs.entries()) {
       if (key !== 'Nodes') continue
-      // the detail's Nodes= is followed by CPU_IDs=, Mem= and GRES= (or GRES_IDX= before 21.08)
+      // the detail's Nodes= is followed by CPU_IDs=, Mem= and GRES= (GRES_IDX= before 21.08); a
+      // host list with one GRES string has the same GPUs on each of its nodes
       const gres = pairs.slice(i + 1, i + 5).find(([k]) => k === 'GRES' || k === 'GRES_IDX')?.[1] ?? ''
-      nodes.push(...nodeGpus(value, [gres]).map(n => ({ ...n })))
-      // a host list with one GRES string means the same GPUs on each of its nodes
+      nodes.push(...nodeGpus(value, [gres]))
     }
     out.push(job({
       id: Number(kv.get('JobId')),
       name: kv.get('JobName') ?? '',
       user: (kv.get('UserId') ?? '').replace(/\(\d+\)$/, ''),
-      state: (kv.get('JobState') ?? '').toUpperCase(),
+      state: stateOf(kv.get('JobState')),
       partition: kv.get('Partition') ?? '',
       nodes,
       startTime: timeOf(kv.get('StartTime'))
@@ -136,8 +135,9 @@ export function jobsFromScontrol (output: string): SlurmJob[] {
 
 /** Every job Slurm knows that is live. */
 export async function listJobs (cli: SlurmCli, output: SlurmOutput, options: SlurmRunOptions = {}): Promise<SlurmJob[]> {
+  // --all: the jobs of hidden partitions too
   const all = output === 'json'
-    ? jobsFromSqueueJson((await cli.run('squeue', ['--json'], options)).stdout)
-    : jobsFromScontrol((await cli.run('scontrol', ['show', 'job', '-d', '-o'], options)).stdout)
+    ? jobsFromSqueueJson((await cli.run('squeue', ['--all', '--json'], options)).stdout)
+    : jobsFromScontrol((await cli.run('scontrol', ['--all', 'show', 'job', '-d', '-o'], options)).stdout)
   return all.filter(isLive)
 }

@@ -6,8 +6,8 @@
  * in maintenance or powered down offers nothing: its GPUs leave the pool.
  */
 import type { SlurmCli, SlurmRunOptions } from './cli.ts'
-import { SlurmCommandError } from './errors.ts'
 import { gpuCount, parseGres } from './gres.ts'
+import { jsonArray } from './lists.ts'
 
 /** Which of a cluster's GPUs a pool offers. */
 export interface SlurmSelector {
@@ -82,7 +82,8 @@ export function partitionGpus (raw: readonly RawNode[], selector: SlurmSelector)
   for (const n of nodes) {
     if (!n.usable) continue
     total += n.gpus
-    free += n.gpus - n.usedGpus
+    // a node whose CPUs are all taken (ALLOCATED) runs no new job, whatever GPUs it has left
+    if (!n.state.includes('ALLOCATED')) free += n.gpus - n.usedGpus
   }
   return { nodes, total, free }
 }
@@ -99,15 +100,8 @@ function text (value: unknown): string {
 
 /** sinfo --json's nodes (22.05: state a string and state_flags; 23.02 and later: state an array). */
 export function nodesFromSinfoJson (json: string): RawNode[] {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(json)
-  } catch (err) {
-    throw new SlurmCommandError(`sinfo --json printed something that is not JSON: ${(err as Error).message}`)
-  }
-  const nodes = (parsed as { nodes?: unknown }).nodes
-  if (!Array.isArray(nodes)) throw new SlurmCommandError('sinfo --json printed no nodes array')
-  return nodes.map((n: Record<string, unknown>) => ({
+  const nodes = jsonArray(json, 'sinfo --json', 'nodes')
+  return nodes.map(n => ({
     name: text(n.name),
     state: stateWords(Array.isArray(n.state) ? list(n.state) : text(n.state), list(n.state_flags)),
     partitions: list(n.partitions),
@@ -150,8 +144,9 @@ export type SlurmOutput = 'json' | 'text'
 
 /** Reads every node of the cluster with its GPUs. */
 export async function readNodes (cli: SlurmCli, output: SlurmOutput, options: SlurmRunOptions = {}): Promise<RawNode[]> {
-  if (output === 'json') return nodesFromSinfoJson((await cli.run('sinfo', ['--json'], options)).stdout)
-  return nodesFromScontrol((await cli.run('scontrol', ['show', 'node', '-d', '-o'], options)).stdout)
+  // --all: a hidden partition (one kept for cpnet) is left out otherwise, even for root
+  if (output === 'json') return nodesFromSinfoJson((await cli.run('sinfo', ['--all', '--json'], options)).stdout)
+  return nodesFromScontrol((await cli.run('scontrol', ['--all', 'show', 'node', '-d', '-o'], options)).stdout)
 }
 
 export type { RawNode as SlurmRawNode }

@@ -23,12 +23,12 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { availableParallelism, hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { runCommand, type CommandResult } from '../command.ts'
 import { processState } from '../repo/process-state.ts'
+import { freePort } from './free-port.ts'
 
 const LOOPBACK = '127.0.0.1'
 const CLUSTER_NAME = 'cpnettest'
@@ -101,20 +101,6 @@ export function slurmMissing (): string | undefined {
     if (spawnSync(program, ['-V'], { encoding: 'utf8' }).error != null) return `${program} is missing (Debian: apt-get install slurm-wlm munge)`
   }
   return undefined
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, LOOPBACK, () => {
-      const address = server.address()
-      server.close(() => {
-        if (address == null || typeof address === 'string') reject(new Error('no port from the OS'))
-        else resolve(address.port)
-      })
-    })
-  })
 }
 
 /** Distinct free ports (the OS may hand the same one out twice once it is closed again). */

@@ -6,11 +6,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createConnection, createServer } from 'node:net'
+import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { runCommand } from '../command.ts'
+import { freePort } from './free-port.ts'
 
 const SSHD_PATH = '/usr/sbin/sshd'
 /** sshd's privilege separation folder, which the openssh-server package makes at boot; shared by every sshd, so never removed. */
@@ -47,20 +48,6 @@ export function sshdMissing (): string | undefined {
     if (spawnSync(program, ['-V'], { encoding: 'utf8' }).error != null) return `${program} is missing (Debian: apt-get install openssh-client)`
   }
   return undefined
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, LOOPBACK, () => {
-      const address = server.address()
-      server.close(() => {
-        if (address == null || typeof address === 'string') reject(new Error('no port from the OS'))
-        else resolve(address.port)
-      })
-    })
-  })
 }
 
 async function accepts (port: number): Promise<boolean> {

@@ -3,12 +3,12 @@
  * loopback with OS-chosen ports, stopped (in parallel) in teardown.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Level } from 'level'
 import type { NodeDb } from '../../src/host/db.ts'
 import { startDaemon, type Daemon, type DaemonInit } from '../../src/node/daemon.ts'
+import { waitFor } from '../../src/testnet/wait.ts'
 import { silentLogger } from '../../src/log/logger.ts'
 import { RpcClient } from '../../src/rpc/client.ts'
 import type { FlagOverride } from '../../src/config/load.ts'
@@ -72,13 +72,17 @@ export class DaemonPool {
   }
 }
 
-/** A TCP port on 127.0.0.1 that was free a moment ago, for a daemon whose address must be known before it starts. */
-export async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise(resolve => server.close(resolve))
-  return port
+/**
+ * Connects `consumer` to a provider that was just restarted under the same
+ * PeerId. The consumer redials the killed one by itself (keep-alive), and a
+ * dial of ours that races that one can be closed while it opens ("Remote
+ * closed connection during opening"): dial again until one holds.
+ */
+export async function connectRestarted (consumer: TestDaemon, multiaddr: string): Promise<void> {
+  await waitFor('the consumer connected to the restarted provider', async () =>
+    consumer.admin.call('node_connect', { multiaddr }).then(() => true, () => false))
 }
 
-export { waitFor } from '../../src/testnet/wait.ts'
+export { freePort } from '../../src/testnet/free-port.ts'
+
+export { waitFor }

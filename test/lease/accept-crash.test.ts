@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DaemonPool, freePort, waitFor, type TestDaemon } from '../helpers/daemons.ts'
+import { connectRestarted, DaemonPool, freePort, waitFor, type TestDaemon } from '../helpers/daemons.ts'
 import { killDaemon, runCli, spawnDaemon, type CliResult, type DaemonProcess } from '../helpers/cli.ts'
 import { repoLayout } from '../../src/repo/layout.ts'
 import { RpcClient } from '../../src/rpc/client.ts'
@@ -67,10 +67,7 @@ describe('provider SIGKILLed between Accept and Grant', () => {
     expect(peerId).toBeDefined()
     cpi = `cpi:${peerId}/gpu`
     providerRpc = new RpcClient({ url })
-    // the consumer redials the killed provider by itself (keep-alive); a dial of ours that races
-    // that one can be closed while it opens ("Remote closed connection during opening"): dial again
-    await waitFor('the consumer connected to the restarted provider', async () =>
-      consumer.admin.call('node_connect', { multiaddr: `${listen}/p2p/${peerId}` }).then(() => true, () => false))
+    await connectRestarted(consumer, `${listen}/p2p/${peerId}`)
   }
 
   /** The hook processes started so far (each left its pid as a file name). */

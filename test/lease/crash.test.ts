@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DaemonPool, freePort, waitFor, type TestDaemon } from '../helpers/daemons.ts'
+import { connectRestarted, DaemonPool, freePort, waitFor, type TestDaemon } from '../helpers/daemons.ts'
 import { killDaemon, runCli, spawnDaemon, type DaemonProcess } from '../helpers/cli.ts'
 import { repoLayout } from '../../src/repo/layout.ts'
 import { RpcClient } from '../../src/rpc/client.ts'
@@ -49,7 +49,7 @@ describe('provider killed with SIGKILL during a lease storm', () => {
     const peerId = /PeerID: (\S+)/.exec(out)?.[1] as string
     const url = /RPC API server listening on (\S+)/.exec(out)?.[1] as string
     expect(peerId).toBeDefined()
-    await consumer.admin.call('node_connect', { multiaddr: `${listen}/p2p/${peerId}` })
+    await connectRestarted(consumer, `${listen}/p2p/${peerId}`)
     return { rpc: new RpcClient({ url }), peerId }
   }
 

@@ -79,7 +79,7 @@ async function side (dir: string, network: StreamPairNetwork, pools: typeof POOL
   )
   const poolSync = new PoolSync({ inventory, ledger, logger })
   const provisioning = new Provisioning({ ledger, logger }, {
-    provisioners: buildProvisioners(config.lease, { stateDir: join(dir, 'provision'), logger, slurm: slurmCluster(config.provider.slurm) }),
+    provisioners: buildProvisioners(config.lease, { stateDir: join(dir, 'provision'), logger, slurm: slurmCluster(config) }),
     timeoutMs: config.lease.provisionTimeoutSec * 1000
   })
   const leases = new LeaseService(

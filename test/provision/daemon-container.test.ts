@@ -18,7 +18,7 @@ import { detectRuntime, runtimeArgv, type ContainerRuntime } from '../../src/pro
 import { repoLayout } from '../../src/repo/layout.ts'
 import { RpcClient } from '../../src/rpc/client.ts'
 import { killDaemon, runCli, spawnDaemon, type DaemonProcess } from '../helpers/cli.ts'
-import { DaemonPool, freePort, waitFor, type TestDaemon } from '../helpers/daemons.ts'
+import { connectRestarted, DaemonPool, freePort, waitFor, type TestDaemon } from '../helpers/daemons.ts'
 import { fakeGpuNodes, PODMAN_ARGS, PODMAN_RUN_LIMITS, podmanMissing } from '../../src/testnet/podman.ts'
 import { buildSshdImage, type SshdImage } from '../../src/testnet/sshd-image.ts'
 import { sshKeyPair } from '../helpers/sshd.ts'
@@ -78,7 +78,7 @@ describe('a lease delivered by the container provisioner, from a provider daemon
     const url = /RPC API server listening on (\S+)/.exec(out)?.[1]
     if (peerId == null || url == null) throw new Error(`the provider did not start: ${providerProcess.stderr()}`)
     cpi = `cpi:${peerId}/gpu`
-    await consumer.admin.call('node_connect', { multiaddr: `${listen}/p2p/${peerId}` })
+    await connectRestarted(consumer, `${listen}/p2p/${peerId}`)
     return new RpcClient({ url })
   }
 

@@ -14,6 +14,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
+import { runCommand } from '../../src/command.ts'
 import { repoLayout } from '../../src/repo/layout.ts'
 import { RpcClient } from '../../src/rpc/client.ts'
 import type { LeaseView } from '../../src/lease/view.ts'
@@ -21,7 +22,7 @@ import { sshAccessOf } from '../../src/provision/ssh-client.ts'
 import type { SshAccess } from '../../src/provision/types.ts'
 import { removeLeaseAccounts } from '../../src/testnet/demo-ssh.ts'
 import { killDaemon, runCli, spawnDaemon, type DaemonProcess } from '../helpers/cli.ts'
-import { DaemonPool, freePort, waitFor, type TestDaemon } from '../helpers/daemons.ts'
+import { connectRestarted, DaemonPool, freePort, waitFor, type TestDaemon } from '../helpers/daemons.ts'
 import { slurmMissing, startSlurmCluster, type SlurmCluster } from '../helpers/slurm.ts'
 import { passwdEntry, sshdMissing, sshKeyPair, startSshd, type Sshd } from '../helpers/sshd.ts'
 
@@ -60,7 +61,12 @@ describe('a provider fronting a Slurm partition', () => {
     return stdout.split('\n').filter(l => l !== '').map(l => {
       const [id, name, user, state] = l.split('|') as [string, string, string, string]
       return { id, name, user, state }
-    }).filter(j => j.name.startsWith('cpnet-'))
+    }).filter(j => j.name.startsWith('cpnet-') && j.user.startsWith(USER_PREFIX))
+  }
+
+  /** Every job of one user, as squeue lists them. */
+  async function jobsOf (user: string): Promise<string[]> {
+    return (await (cluster as SlurmCluster).run(['squeue', '-h', '-u', user, '-o', '%i'])).stdout.split('\n').filter(l => l !== '')
   }
 
   const jobOf = async (leaseId: string): Promise<Job | undefined> => (await cpnetJobs()).find(j => j.name === `cpnet-${leaseId}`)
@@ -103,7 +109,7 @@ describe('a provider fronting a Slurm partition', () => {
     cpi = `cpi:${peerId}/${POOL}`
     const token = readFileSync(repoLayout(repo).token, 'utf8').trim()
     provider = new RpcClient({ url, token })
-    await consumer.admin.call('node_connect', { multiaddr: `${listen}/p2p/${peerId}` })
+    await connectRestarted(consumer, `${listen}/p2p/${peerId}`)
   }
 
   async function killProvider (): Promise<void> {
@@ -179,13 +185,35 @@ describe('a provider fronting a Slurm partition', () => {
     const usage = await providerLeases()
     expect(usage.pools.find(p => p.pool === POOL)).toMatchObject({ leased: 2, free: GPUS - 2 })
 
+    // a job the consumer submits from the login is its own, and ends with the lease
+    const submitted = await runCli(['--repo', consumer.repoPath, 'lease', 'ssh', lease.leaseId, '-i', key.privateKeyFile, '--', 'sbatch', '--parsable', '--output=/dev/null', `--partition=${(cluster as SlurmCluster).partition}`, '--gpus=1', '--wrap', 'sleep 300'], undefined, 60_000)
+    expect(submitted.code, submitted.stderr).toBe(0)
+    expect(await jobsOf(access.user)).toHaveLength(2)
+
     await consumer.admin.call('lease_release', { leaseId: lease.leaseId })
-    await waitFor('the job to be cancelled', async () => await jobOf(lease.leaseId) == null, WAIT_MS, 100)
+    await waitFor('the lease\'s jobs to be cancelled', async () => (await jobsOf(access.user)).length === 0, WAIT_MS, 100)
     await waitFor('the login account to be removed', () => passwdEntry(access.user) == null, WAIT_MS, 100)
   }, 120_000)
 
-  it('an expired lease\'s job is cancelled', async (ctx) => {
+  /** The job's time limit, seconds, as scontrol shows it (Slurm keeps whole minutes). */
+  async function timeLimitSec (jobId: string): Promise<number> {
+    const limit = /TimeLimit=(?:(\d+)-)?(\d+):(\d+):(\d+)/.exec((await (cluster as SlurmCluster).run(['scontrol', 'show', 'job', jobId])).stdout)
+    const [, d, h, m, sec] = (limit ?? []).map(Number) as [number, number, number, number, number]
+    return (Number.isNaN(d) ? 0 : d) * 86_400 + h * 3600 + m * 60 + sec
+  }
+
+  it('a renewal moves the job\'s time limit; an expired lease\'s job is cancelled', async (ctx) => {
     needsParts(ctx)
+    const long = await request(600, 1)
+    const job = await jobOf(long.leaseId) as Job
+    expect(await timeLimitSec(job.id)).toBe(600)
+    const renewed = await consumer.admin.call<LeaseView>('lease_renew', { leaseId: long.leaseId, extendSec: 3600 })
+    expect(renewed.end).toBe((long.end ?? 0) + 3600_000)
+    // counted from the job's start, rounded up to Slurm's minute
+    expect(await timeLimitSec(job.id)).toBeGreaterThanOrEqual(4200)
+    expect(await timeLimitSec(job.id)).toBeLessThanOrEqual(4260)
+    await consumer.admin.call('lease_release', { leaseId: long.leaseId })
+
     const lease = await request(4, 1)
     expect(await jobOf(lease.leaseId)).toBeDefined()
     await sleep(Math.max(0, (lease.end ?? 0) - Date.now()))
@@ -196,7 +224,8 @@ describe('a provider fronting a Slurm partition', () => {
   it('a job submitted outside cpnet shrinks the offer and refuses a quote it leaves no room for', async (ctx) => {
     needsParts(ctx)
     const c = cluster as SlurmCluster
-    const { stdout } = await c.run(['sbatch', '--parsable', `--partition=${c.partition}`, '--gpus=3', '--job-name=outside', '--wrap', 'sleep 300'])
+    // named like a lease's job, but nobody's lease: it is someone else's, however it is named
+    const { stdout } = await c.run(['sbatch', '--parsable', '--output=/dev/null', `--partition=${c.partition}`, '--gpus=3', `--job-name=cpnet-${randomBytes(16).toString('hex')}`, '--wrap', 'sleep 300'])
     const outside = stdout.trim().split(';')[0] as string
     try {
       await waitFor('the outside job to run', async () => /JobState=RUNNING/.test((await c.run(['scontrol', 'show', 'job', outside])).stdout), WAIT_MS, 100)
@@ -263,14 +292,18 @@ describe('a provider fronting a Slurm partition', () => {
     await killProvider()
     // while the provider is down: an operator cancels one lease's job, and a job of a lease that never committed is left
     await c.run(['scancel', (await jobOf(lost.leaseId) as Job).id])
+    // (as a provider killed between salloc and the commit leaves it: the account and its job)
     const orphanLease = randomBytes(16).toString('hex')
-    await c.run(['salloc', '--no-shell', '--immediate=5', `--partition=${c.partition}`, '--gpus=1', '--time=10', `--job-name=cpnet-${orphanLease}`])
+    const orphanUser = `${USER_PREFIX}${orphanLease.slice(0, 12)}`
+    await runCommand(['useradd', '-M', '-U', '-s', '/bin/sh', '-c', `cpnet lease ${orphanLease}`, orphanUser], { timeoutMs: WAIT_MS })
+    await c.run(['salloc', '--no-shell', '--immediate=5', `--partition=${c.partition}`, '--gpus=1', '--time=10', `--job-name=cpnet-${orphanLease}`], { user: orphanUser })
     expect(await jobOf(orphanLease)).toBeDefined()
 
     // the restarted provider reads Slurm's text output, as it would a Slurm without --json
     configure('text')
     await startProvider()
     await waitFor('the orphan job to be cancelled', async () => await jobOf(orphanLease) == null, WAIT_MS, 100)
+    await waitFor('the orphan account to be removed', () => passwdEntry(orphanUser) == null, WAIT_MS, 100)
     const ended = await provider.call<LeaseView>('lease_get', { leaseId: lost.leaseId })
     expect(ended).toMatchObject({ status: 'released', endReason: 'ended by the provider' })
     expect(ended.endNote).toMatch(/allocation is gone/)

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { gpuCount, parseGres } from '../../src/slurm/gres.ts'
 import { expandHostlist } from '../../src/slurm/hostlist.ts'
-import { jobsFromScontrol, jobsFromSqueueJson } from '../../src/slurm/jobs.ts'
+import { isLive, jobsFromScontrol, jobsFromSqueueJson, type SlurmJob } from '../../src/slurm/jobs.ts'
 import { keyValues, nodesFromScontrol, nodesFromSinfoJson, partitionGpus, stateWords } from '../../src/slurm/nodes.ts'
 import { slurmDuration } from '../../src/slurm/allocation.ts'
 
@@ -63,6 +63,9 @@ describe('node states', () => {
     expect({ total: all.total, free: all.free }).toEqual({ total: 8, free: 7 })
     expect(partitionGpus(raw, { partition: 'gpu', feature: 'a' }).total).toBe(4)
     expect(partitionGpus(raw, { partition: 'gpu', gresType: 'a100' }).total).toBe(0)
+    // a node whose CPUs are all taken runs no new job: its GPUs count, none free
+    const full = partitionGpus([{ ...raw[1] as typeof raw[number], state: ['ALLOCATED'] }], { partition: 'gpu' })
+    expect({ total: full.total, free: full.free }).toEqual({ total: 4, free: 0 })
   })
 })
 
@@ -75,7 +78,7 @@ describe('nodes as Slurm prints them', () => {
     })
     expect(nodesFromSinfoJson(json)).toEqual([{ name: 'n1', state: ['MIXED'], partitions: ['gpu'], features: [], gres: 'gpu:tesla:4', gresUsed: 'gpu:tesla:2(IDX:0-1)' }])
     expect(() => nodesFromSinfoJson('not json')).toThrow(/not JSON/)
-    expect(() => nodesFromSinfoJson('{}')).toThrow(/no nodes/)
+    expect(() => nodesFromSinfoJson('{}')).toThrow(/no nodes array/)
   })
 
   it('reads scontrol show node -d -o', () => {
@@ -99,17 +102,30 @@ describe('jobs as Slurm prints them', () => {
       ]
     })
     const jobs = jobsFromSqueueJson(json)
-    expect(jobs[0]).toEqual({ id: 7, name: `cpnet-${leaseId}`, leaseId, user: 'cpsabababab', state: 'RUNNING', partition: 'gpu', nodes: [{ node: 'n1', gpus: [0, 1] }, { node: 'n2', gpus: [3] }], gpus: 3, startTime: 1796282985000 })
-    expect(jobs[1]).toMatchObject({ id: 8, state: 'PENDING', nodes: [], gpus: 0 })
+    expect(jobs[0]).toEqual({ id: 7, name: `cpnet-${leaseId}`, leaseId, user: 'cpsabababab', state: ['RUNNING'], partition: 'gpu', nodes: [{ node: 'n1', gpus: [0, 1] }, { node: 'n2', gpus: [3] }], gpus: 3, startTime: 1796282985000 })
+    expect(jobs[1]).toMatchObject({ id: 8, state: ['PENDING'], nodes: [], gpus: 0 })
     expect(jobs[1]?.leaseId).toBeUndefined()
   })
 
   it('reads scontrol show job -d -o', () => {
     const line = `JobId=1 JobName=cpnet-${leaseId} UserId=cpltest(1001) GroupId=cpltest(1001) MCS_label=N/A Priority=1 Nice=0 Account=(null) QOS=(null) JobState=RUNNING Reason=None Dependency=(null) Requeue=1 Restarts=0 BatchFlag=0 Reboot=0 ExitCode=0:0 DerivedExitCode=0:0 RunTime=00:00:03 TimeLimit=00:05:00 TimeMin=N/A SubmitTime=2026-12-03T07:25:00 EligibleTime=2026-12-03T07:25:00 AccrueTime=Unknown StartTime=2026-12-03T07:25:00 EndTime=2026-12-03T07:30:00 Deadline=N/A Partition=gpu AllocNode:Sid=vm:123 NodeList=n[1-2] BatchHost=n1 NumNodes=2 NumCPUs=2 TRES=cpu=2,node=2,billing=2 Nodes=n1 CPU_IDs=1 Mem=0 GRES=gpu:tesla:2(IDX:0-1) Nodes=n2 CPU_IDs=0 Mem=0 GRES=gpu:tesla:1(IDX:2) MinCPUsNode=1 Command=(null) WorkDir=/tmp Power= TresPerJob=gres:gpu:3`
     const [job] = jobsFromScontrol(`${line}\n`)
-    expect(job).toMatchObject({ id: 1, leaseId, user: 'cpltest', state: 'RUNNING', partition: 'gpu', nodes: [{ node: 'n1', gpus: [0, 1] }, { node: 'n2', gpus: [2] }], gpus: 3 })
+    expect(job).toMatchObject({ id: 1, leaseId, user: 'cpltest', state: ['RUNNING'], partition: 'gpu', nodes: [{ node: 'n1', gpus: [0, 1] }, { node: 'n2', gpus: [2] }], gpus: 3 })
     expect(job?.startTime).toBe(new Date('2026-12-03T07:25:00').getTime())
     expect(jobsFromScontrol('No jobs in the system\n')).toEqual([])
+  })
+
+  it('reads 23.02\'s state arrays: a cancelled job still completing is live', () => {
+    const [job] = jobsFromSqueueJson(JSON.stringify({ jobs: [{ job_id: 9, name: 'x', user_name: 'u', job_state: ['CANCELLED', 'COMPLETING'], partition: 'gpu', nodes: 'n1', gres_detail: [], start_time: { set: true, infinite: false, number: 5 } }] }))
+    expect(job?.state).toEqual(['CANCELLED', 'COMPLETING'])
+    expect(isLive(job as SlurmJob)).toBe(true)
+    expect(isLive({ state: ['CANCELLED'] })).toBe(false)
+    expect(jobsFromScontrol('JobId=3 JobName=x UserId=u(1) JobState=CANCELLED+COMPLETING Partition=gpu\n')[0]?.state).toEqual(['CANCELLED', 'COMPLETING'])
+  })
+
+  it('says when the JSON is another version\'s layout, so that text is read instead', () => {
+    expect(() => jobsFromSqueueJson('{"sinfo": []}')).toThrow(expect.objectContaining({ unknownShape: true }))
+    expect(() => nodesFromSinfoJson('{"sinfo": []}')).toThrow(expect.objectContaining({ unknownShape: true }))
   })
 })
 

@@ -238,10 +238,10 @@ export class Provisioning implements Startable {
       for (const entry of judged) {
         if (held.has(entry.id) || this.queues.has(entry.id)) continue
         const reason = `its ${kind} allocation is gone (cancelled or failed outside cpnet)`
-        this.set(entry.id, kind, 'missing', reason)
-        this.log.error('a live lease lost its allocation; ending it', { provisioner: kind, lease: entry.id })
         try {
+          // the end takes its access away too (the ledger's ended event)
           await this.ledger.release(entry.id, reason)
+          this.log.error('a live lease lost its allocation; it is ended', { provisioner: kind, lease: entry.id })
         } catch (err) {
           // it ended meanwhile (released, expired): nothing left to do
           this.log.debug('the lease ended before its lost allocation could end it', { lease: entry.id, error: (err as Error).message })

@@ -154,6 +154,11 @@ export class SshProvisioner implements Provisioner {
     })
   }
 
+  /** The account name of a lease. */
+  userOf (leaseId: string): string {
+    return accountName(this.init.userPrefix, leaseId)
+  }
+
   async provisioned (signal: AbortSignal): Promise<string[]> {
     throwIfAborted(signal)
     const ids = new Set<string>()
