@@ -363,7 +363,7 @@ export class Inventory implements Startable {
     for (const [name, pool] of next) {
       const before = previous.get(name)
       if (before == null) this.emit({ kind: 'added', pool })
-      else if (JSON.stringify(before) !== JSON.stringify(pool)) this.emit({ kind: 'updated', pool })
+      else if (JSON.stringify(before) !== JSON.stringify(pool)) this.emit({ kind: JSON.stringify(withoutReading(before)) === JSON.stringify(withoutReading(pool)) ? 'capacity' : 'updated', pool })
     }
   }
 
@@ -388,4 +388,14 @@ export class Inventory implements Startable {
       }
     }
   }
+}
+
+/**
+ * A pool less what only a Slurm reading moves (usable GPUs, the nodes up): a
+ * change in those alone is one of free capacity, which the publishers space
+ * out, not a new offer.
+ */
+function withoutReading (pool: Pool): Pool {
+  if (pool.slurm == null) return pool
+  return { ...pool, slurm: { ...pool.slurm, usable: 0, nodes: [] } }
 }

@@ -58,7 +58,8 @@ export class PoolSync implements Startable {
     for (const pool of inventory.list()) this.sync(pool.name, ledgerDevices(pool))
     this.unsubscribe = inventory.onChange(change => {
       if (change.kind === 'removed') this.sync(change.pool.name, undefined)
-      else if (change.kind !== 'capacity') this.sync(change.pool.name, ledgerDevices(change.pool))
+      // a Slurm reading's change is a capacity change, and moves the ledger's count
+      else if (change.kind !== 'capacity' || change.pool.slurm != null) this.sync(change.pool.name, ledgerDevices(change.pool))
     })
     // leases restored from disk on devices the pools no longer have (a GPU gone while the node was down)
     for (const lease of ledger.activeLeases()) {

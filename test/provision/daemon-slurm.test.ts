@@ -244,6 +244,23 @@ describe('a provider fronting a Slurm partition', () => {
     await waitFor('the pool to be whole again', async () => (await providerLeases()).pools.find(p => p.pool === POOL)?.free === GPUS, WAIT_MS, 200)
   }, 120_000)
 
+  it('a drained node\'s GPUs leave the offer within a refresh, and come back when it resumes', async (ctx) => {
+    needsParts(ctx)
+    const c = cluster as SlurmCluster
+    const node = c.nodes[1] as string
+    const poolOf = async (): Promise<{ gpus: number, availableGpus: number } | undefined> =>
+      (await provider.call<Array<{ name: string, gpus: number, availableGpus: number }>>('provider_pools', {})).find(p => p.name === POOL)
+    await c.run(['scontrol', 'update', `NodeName=${node}`, 'State=DRAIN', 'Reason=cpnet-test'])
+    try {
+      await waitFor('the drained node to leave the pool', async () => (await poolOf())?.gpus === GPUS - GPUS_PER_NODE, WAIT_MS, 200)
+      expect((await poolOf())?.availableGpus).toBe(GPUS - GPUS_PER_NODE)
+      await expect(request(600, GPUS)).rejects.toThrow(/NO_CAPACITY|GPUs in all|free GPU/)
+    } finally {
+      await c.run(['scontrol', 'update', `NodeName=${node}`, 'State=RESUME'])
+    }
+    await waitFor('the node to rejoin the pool', async () => (await poolOf())?.gpus === GPUS, WAIT_MS, 200)
+  }, 60_000)
+
   it('more requests than GPUs: nothing oversold, and the ledger and Slurm agree at every sample', async (ctx) => {
     needsParts(ctx)
     let sampling = true
