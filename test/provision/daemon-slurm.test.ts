@@ -128,6 +128,17 @@ describe('a provider fronting a Slurm partition', () => {
 
   const accessOf = (l: LeaseView): SshAccess => sshAccessOf(l.leaseId, l.status, l.access)
 
+  /** What a provider killed between salloc and the commit leaves: a lease account and its job, of no lease. */
+  async function leaveOrphan (): Promise<{ orphanLease: string, orphanUser: string }> {
+    const c = cluster as SlurmCluster
+    const orphanLease = randomBytes(16).toString('hex')
+    const orphanUser = `${USER_PREFIX}${orphanLease.slice(0, 12)}`
+    await runCommand(['useradd', '-M', '-U', '-s', '/bin/sh', '-c', `cpnet lease ${orphanLease}`, orphanUser], { timeoutMs: WAIT_MS })
+    await c.run(['salloc', '--no-shell', '--immediate=5', `--partition=${c.partition}`, '--gpus=1', '--time=10', `--job-name=cpnet-${orphanLease}`], { user: orphanUser })
+    expect(await jobOf(orphanLease)).toBeDefined()
+    return { orphanLease, orphanUser }
+  }
+
   beforeAll(async () => {
     if (missing != null) {
       if (process.env.CI === 'true') throw new Error(`CI must run the Slurm provisioner's tests, but ${missing}`)
@@ -261,6 +272,13 @@ describe('a provider fronting a Slurm partition', () => {
     await waitFor('the node to rejoin the pool', async () => (await poolOf())?.gpus === GPUS, WAIT_MS, 200)
   }, 60_000)
 
+  it('an orphan found while the provider runs is removed within a refresh', async (ctx) => {
+    needsParts(ctx)
+    const { orphanLease, orphanUser } = await leaveOrphan()
+    await waitFor('the orphan job to be cancelled', async () => await jobOf(orphanLease) == null, WAIT_MS, 100)
+    await waitFor('the orphan account to be removed', () => passwdEntry(orphanUser) == null, WAIT_MS, 100)
+  }, 60_000)
+
   it('more requests than GPUs: nothing oversold, and the ledger and Slurm agree at every sample', async (ctx) => {
     needsParts(ctx)
     let sampling = true
@@ -309,12 +327,7 @@ describe('a provider fronting a Slurm partition', () => {
     await killProvider()
     // while the provider is down: an operator cancels one lease's job, and a job of a lease that never committed is left
     await c.run(['scancel', (await jobOf(lost.leaseId) as Job).id])
-    // (as a provider killed between salloc and the commit leaves it: the account and its job)
-    const orphanLease = randomBytes(16).toString('hex')
-    const orphanUser = `${USER_PREFIX}${orphanLease.slice(0, 12)}`
-    await runCommand(['useradd', '-M', '-U', '-s', '/bin/sh', '-c', `cpnet lease ${orphanLease}`, orphanUser], { timeoutMs: WAIT_MS })
-    await c.run(['salloc', '--no-shell', '--immediate=5', `--partition=${c.partition}`, '--gpus=1', '--time=10', `--job-name=cpnet-${orphanLease}`], { user: orphanUser })
-    expect(await jobOf(orphanLease)).toBeDefined()
+    const { orphanLease, orphanUser } = await leaveOrphan()
 
     // the restarted provider reads Slurm's text output, as it would a Slurm without --json
     configure('text')

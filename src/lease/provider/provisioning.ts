@@ -13,7 +13,8 @@
  *   killed mid-grant leaves nothing), and a live lease whose account or
  *   container is gone is provisioned again, or reported. A lease of a
  *   provisioner that does not restore (Slurm) whose allocation is gone is
- *   ended with the reason, there and every auditIntervalMs after.
+ *   ended with the reason, there and every auditIntervalMs after, when its
+ *   leftovers (of leases not live and not in hand) are removed again too.
  * Calls for one lease run one after another, never side by side.
  */
 import type { Startable } from '@libp2p/interface'
@@ -32,6 +33,9 @@ export function assumedState (entry: Pick<LeaseEntry, 'status'>): ProvisionState
   return entry.status === 'active' ? 'provisioned' : 'removed'
 }
 export type ProvisionState = typeof PROVISION_STATES[number]
+
+/** States of a lease this process is granting (provisioned, not yet committed) or taking down: never a leftover. */
+const IN_HAND: ReadonlySet<ProvisionState> = new Set(['provisioning', 'provisioned', 'restored', 'removing'])
 
 /** A count of 0 for each provisioner. */
 export function noLeases (): Record<ProvisionerKind, number> {
@@ -217,35 +221,70 @@ export class Provisioning implements Startable {
     return (Object.entries(this.init.provisioners) as Array<[ProvisionerKind, Provisioner]>).filter(([, p]) => p.restores === false && p.allocated != null)
   }
 
+  /** For each provisioner that does not restore: ends the leases that lost their allocation, then removes leftovers. */
+  private async audit (): Promise<void> {
+    for (const [kind, provisioner] of this.nonRestoring()) {
+      await this.endLost(kind, provisioner)
+      await this.removeLeftovers(kind, provisioner)
+    }
+  }
+
+  /**
+   * Removes what the provisioner holds for leases that are not live and that
+   * this process is not granting or removing now: a stop that failed before
+   * is tried again, and what another process left is taken away while the
+   * node runs, not only at start-up.
+   */
+  private async removeLeftovers (kind: ProvisionerKind, provisioner: Provisioner): Promise<void> {
+    let held: string[]
+    try {
+      held = await this.bounded(signal => provisioner.provisioned(signal), `listing of the ${kind} provisioner`)
+    } catch (err) {
+      this.init.observer?.failed(kind, 'list')
+      this.log.warn('cannot list what a provisioner holds; its leftovers stay for now', { provisioner: kind, error: (err as Error).message })
+      return
+    }
+    const unclaimed = (leaseId: string): boolean => {
+      const state = this.states.get(leaseId)?.state
+      return this.ledger.activeLeases().every(entry => entry.id !== leaseId) && (state == null || !IN_HAND.has(state))
+    }
+    for (const leaseId of held.filter(id => unclaimed(id) && !this.queues.has(id))) {
+      await this.serial(leaseId, async () => {
+        // committed or taken in hand while the others were removed: not a leftover any more
+        if (!unclaimed(leaseId)) return
+        this.log.info('removing what was provisioned for a lease that is not live', { provisioner: kind, lease: leaseId })
+        if (await this.stopQuietly(kind, undefined, leaseId)) this.states.delete(leaseId)
+      })
+    }
+  }
+
   /**
    * Ends the live leases whose allocation is gone (a Slurm job cancelled by
    * an operator, its node failed). Only leases live before the listing began
    * and with no step in flight are judged: a lease is committed only after
    * its allocation exists, so such a lease missing from the list lost it.
    */
-  private async audit (): Promise<void> {
-    for (const [kind, provisioner] of this.nonRestoring()) {
-      const judged = this.ledger.activeLeases().filter(entry => provisionedLease(entry)?.kind === kind && !this.queues.has(entry.id))
-      if (judged.length === 0) continue
-      let held: Set<string>
+  private async endLost (kind: ProvisionerKind, provisioner: Provisioner): Promise<void> {
+    const judged = this.ledger.activeLeases().filter(entry => provisionedLease(entry)?.kind === kind && !this.queues.has(entry.id))
+    if (judged.length === 0) return
+    let held: Set<string>
+    try {
+      held = new Set(await this.bounded(signal => (provisioner.allocated as NonNullable<Provisioner['allocated']>)(signal), `listing of the ${kind} allocations`))
+    } catch (err) {
+      this.init.observer?.failed(kind, 'list')
+      this.log.warn('cannot list a provisioner\'s allocations; its leases are not checked', { provisioner: kind, error: (err as Error).message })
+      return
+    }
+    for (const entry of judged) {
+      if (held.has(entry.id) || this.queues.has(entry.id)) continue
+      const reason = `its ${kind} allocation is gone (cancelled or failed outside cpnet)`
       try {
-        held = new Set(await this.bounded(signal => (provisioner.allocated as NonNullable<Provisioner['allocated']>)(signal), `listing of the ${kind} allocations`))
+        // the end takes its access away too (the ledger's ended event)
+        await this.ledger.release(entry.id, reason)
+        this.log.error('a live lease lost its allocation; it is ended', { provisioner: kind, lease: entry.id })
       } catch (err) {
-        this.init.observer?.failed(kind, 'list')
-        this.log.warn('cannot list a provisioner\'s allocations; its leases are not checked', { provisioner: kind, error: (err as Error).message })
-        continue
-      }
-      for (const entry of judged) {
-        if (held.has(entry.id) || this.queues.has(entry.id)) continue
-        const reason = `its ${kind} allocation is gone (cancelled or failed outside cpnet)`
-        try {
-          // the end takes its access away too (the ledger's ended event)
-          await this.ledger.release(entry.id, reason)
-          this.log.error('a live lease lost its allocation; it is ended', { provisioner: kind, lease: entry.id })
-        } catch (err) {
-          // it ended meanwhile (released, expired): nothing left to do
-          this.log.debug('the lease ended before its lost allocation could end it', { lease: entry.id, error: (err as Error).message })
-        }
+        // it ended meanwhile (released, expired): nothing left to do
+        this.log.debug('the lease ended before its lost allocation could end it', { lease: entry.id, error: (err as Error).message })
       }
     }
   }
