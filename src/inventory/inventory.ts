@@ -89,9 +89,8 @@ export class Inventory implements Startable {
   private redetector?: NodeJS.Timeout
   /** The re-detection in flight, which stop() waits for. */
   private redetecting?: Promise<void>
-  /** Slurm pools' last readings and how they went, by pool name. */
-  private readonly slurmReadings = new Map<string, SlurmCapacity>()
-  private readonly slurmStatus = new Map<string, SlurmPoolStatus>()
+  /** Each Slurm pool's last reading that worked, when the last one was, and why it failed if it did. */
+  private readonly slurmReadings = new Map<string, { at: number, capacity?: SlurmCapacity, error?: string }>()
   private slurmTimer?: NodeJS.Timeout
   /** The Slurm refresh in flight and when it began: a caller who asked later than that waits for the next. */
   private slurmRefreshing?: { since: number, done: Promise<void> }
@@ -153,7 +152,7 @@ export class Inventory implements Startable {
 
   /** How the last reading of each Slurm pool went. */
   get slurm (): SlurmPoolStatus[] {
-    return [...this.slurmStatus.values()].map(s => ({ ...s }))
+    return [...this.slurmReadings].map(([pool, r]) => ({ pool, at: r.at, total: r.capacity?.total ?? 0, usable: r.capacity?.usable ?? 0, ...(r.error != null ? { error: r.error } : {}) }))
   }
 
   /**
@@ -294,22 +293,20 @@ export class Inventory implements Startable {
     const cluster = this.components.slurm
     await Promise.all(this.slurmSpecs().map(async spec => {
       const selector = spec.slurm as NonNullable<PoolSpec['slurm']>
-      const before = this.slurmStatus.get(spec.name)
+      const before = this.slurmReadings.get(spec.name)
       try {
         if (cluster == null) throw new Error('the node has no Slurm cluster to read')
         const reading = await cluster.read(selector)
         // readings may finish out of order (a refresh beside a pool added over RPC): the newest stands
-        if (reading.at < (this.slurmStatus.get(spec.name)?.at ?? 0)) return
+        if (reading.at < (this.slurmReadings.get(spec.name)?.at ?? 0)) return
         const nodes = reading.nodes.filter(n => n.usable).map(n => n.name)
         const capacity = { total: reading.total, usable: reading.free + reading.cpnetGpus, nodes }
-        this.slurmReadings.set(spec.name, capacity)
-        this.slurmStatus.set(spec.name, { pool: spec.name, at: reading.at, total: capacity.total, usable: capacity.usable })
+        this.slurmReadings.set(spec.name, { at: reading.at, capacity })
         if (before?.error != null) this.log.info('Slurm answers again', { pool: spec.name, total: capacity.total, usable: capacity.usable })
-        if (capacity.total === 0 && (before == null || before.total > 0)) this.log.warn('the Slurm pool has no usable GPU (nodes down, drained or missing); it is not offered', { pool: spec.name, partition: selector.partition })
+        if (capacity.total === 0 && (before?.capacity == null || before.capacity.total > 0)) this.log.warn('the Slurm pool has no usable GPU (nodes down, drained or missing); it is not offered', { pool: spec.name, partition: selector.partition })
       } catch (err) {
         const error = (err as Error).message
-        const kept = this.slurmReadings.get(spec.name)
-        this.slurmStatus.set(spec.name, { pool: spec.name, at: Date.now(), total: kept?.total ?? 0, usable: kept?.usable ?? 0, error })
+        this.slurmReadings.set(spec.name, { at: Date.now(), ...(before?.capacity != null ? { capacity: before.capacity } : {}), error })
         if (before?.error !== error) this.log.warn('cannot read a Slurm pool; keeping its last reading', { pool: spec.name, error })
       }
     }))
@@ -320,7 +317,7 @@ export class Inventory implements Startable {
     const pools = new Map<string, Pool>()
     for (const { spec, source } of mergePools(this.detected, this.init.config.pools, [...this.added.values()])) {
       // a Slurm pool with no usable GPU is left out until it has one (readSlurm said so)
-      if (spec.slurm != null && (this.slurmReadings.get(spec.name)?.total ?? 0) === 0) continue
+      if (spec.slurm != null && (this.slurmReadings.get(spec.name)?.capacity?.total ?? 0) === 0) continue
       try {
         const pool = this.resolve(spec, source)
         const override = this.overrides.get(pool.name)
@@ -371,7 +368,7 @@ export class Inventory implements Startable {
     for (const problem of [kindProblem(spec), devicesProblem(spec)]) {
       if (problem != null) throw new PoolSpecError(problem.field, `pool "${spec.name}": ${problem.problem}`)
     }
-    const pool = resolvePool(spec, this.init.config, source, this.slurmReadings.get(spec.name))
+    const pool = resolvePool(spec, this.init.config, source, this.slurmReadings.get(spec.name)?.capacity)
     if (!CLASS.test(pool.class)) throw new PoolConflictError(`pool "${spec.name}": model "${spec.model}" gives no usable resource class (${pool.class})`)
     if (pool.minLeaseSec > pool.maxLeaseSec) throw new PoolConflictError(`pool "${spec.name}": minLeaseSec ${pool.minLeaseSec} is above maxLeaseSec ${pool.maxLeaseSec}`)
     if (pool.provisioner === 'container' && pool.images.length === 0) throw new PoolConflictError(`pool "${spec.name}": a container pool lists the images consumers may run (images)`)

@@ -226,6 +226,7 @@ export class CpnetNode {
       timeoutMs: config.lease.provisionTimeoutSec * 1000,
       // a Slurm job cancelled outside cpnet ends its lease within one refresh of the cluster
       auditIntervalMs: config.provider.slurm.refreshSec * 1000,
+      offers: kind => this._inventory?.list().some(pool => pool.provisioner === kind) ?? false,
       observer: this.metrics
     })
     const inventory = this._inventory = new Inventory(

@@ -8,7 +8,7 @@ import { CommandFailedError, runCommand } from '../command.ts'
 import { SlurmCommandError } from './errors.ts'
 
 /** The Slurm programs cpnet runs. */
-export const SLURM_PROGRAMS = ['sinfo', 'squeue', 'scontrol', 'salloc', 'scancel'] as const
+const SLURM_PROGRAMS = ['sinfo', 'squeue', 'scontrol', 'salloc', 'scancel'] as const
 export type SlurmProgram = typeof SLURM_PROGRAMS[number]
 
 const DEFAULT_TIMEOUT_MS = 30_000

@@ -16,7 +16,7 @@ export interface Gres {
 }
 
 /** `0-2,5` → [0, 1, 2, 5]; undefined for N/A or anything else. */
-export function parseIndexList (text: string): number[] | undefined {
+function parseIndexList (text: string): number[] | undefined {
   if (!/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(text)) return undefined
   const out: number[] = []
   for (const part of text.split(',')) {

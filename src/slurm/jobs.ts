@@ -11,7 +11,7 @@ import { jsonArray } from './lists.ts'
 import { keyValues, type SlurmOutput } from './nodes.ts'
 
 /** Every cpnet job is named this and the lease id (32 hex). */
-export const JOB_NAME_PREFIX = 'cpnet-'
+const JOB_NAME_PREFIX = 'cpnet-'
 const JOB_NAME = /^cpnet-([0-9a-f]{32})$/
 
 /** The job name of a lease. */

@@ -148,5 +148,3 @@ export async function readNodes (cli: SlurmCli, output: SlurmOutput, options: Sl
   if (output === 'json') return nodesFromSinfoJson((await cli.run('sinfo', ['--all', '--json'], options)).stdout)
   return nodesFromScontrol((await cli.run('scontrol', ['--all', 'show', 'node', '-d', '-o'], options)).stdout)
 }
-
-export type { RawNode as SlurmRawNode }

@@ -63,6 +63,12 @@ export interface ProvisioningInit {
   timeoutMs: number
   /** How often leases of provisioners that do not restore are checked for a lost allocation; 0: only at reconcile. */
   auditIntervalMs?: number
+  /**
+   * Whether a pool hands its leases over with this provisioner now. One that
+   * no pool uses and no live lease has is not audited: its host may well lack
+   * it (no Slurm). Every provisioner is in use without it.
+   */
+  offers?: (kind: ProvisionerKind) => boolean
   observer?: ProvisioningObserver
 }
 
@@ -224,6 +230,8 @@ export class Provisioning implements Startable {
   /** For each provisioner that does not restore: ends the leases that lost their allocation, then removes leftovers. */
   private async audit (): Promise<void> {
     for (const [kind, provisioner] of this.nonRestoring()) {
+      const used = (this.init.offers?.(kind) ?? true) || this.ledger.activeLeases().some(entry => provisionedLease(entry)?.kind === kind)
+      if (!used) continue
       await this.endLost(kind, provisioner)
       await this.removeLeftovers(kind, provisioner)
     }
